@@ -1,0 +1,200 @@
+"""The blog's pages: an index and its posts, with tags and numbered sources."""
+
+from django.core.paginator import Paginator
+from django.db import models
+from django.db.models import Q
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey
+from taggit.models import Tag, TaggedItemBase
+from wagtail.admin.forms import WagtailAdminPageForm
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.images import get_image_model
+from wagtail.models import Orderable, Page, PageQuerySet, Site
+from wagtail.search import index
+
+from ..blocks import BlogBodyBlock, source_errors
+from ..conf import blog_settings
+
+
+def visible_posts(site: Site | None = None) -> PageQuerySet:
+    """Posts anyone may read: live, public (no view restriction on them or an ancestor), not
+    expired, and - when a site is given - under that site's root. Every public path uses this."""
+    posts = (
+        BlogPostPage.objects.live()
+        .public()
+        .filter(Q(expire_at__isnull=True) | Q(expire_at__gt=timezone.now()))
+    )
+    if site is not None:
+        posts = posts.descendant_of(site.root_page, inclusive=True)
+    return posts
+
+
+def newest_first(posts: PageQuerySet) -> PageQuerySet:
+    return posts.order_by("-date", "-pk")
+
+
+def attach_thumbnails(posts: list["BlogPostPage"]) -> None:
+    """Give each post a ``thumbnail``: the image of its first figure, loaded for all posts at
+    once with their renditions (two queries whatever the number of posts)."""
+    first_image_ids = {post.pk: post.first_figure_image_id for post in posts}
+    images = (
+        get_image_model()
+        .objects.prefetch_renditions()
+        .in_bulk([pk for pk in first_image_ids.values() if pk])
+    )
+    for post in posts:
+        post.thumbnail = images.get(first_image_ids[post.pk])
+
+
+class BlogIndexPage(Page):
+    intro = RichTextField(
+        blank=True,
+        features=["bold", "italic", "link"],
+        help_text=_("Short text shown above the list of posts."),
+    )
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    search_fields = [*Page.search_fields, index.SearchField("intro")]
+
+    def get_posts(self, tag: str | None = None) -> PageQuerySet:
+        posts = visible_posts().child_of(self)
+        if tag:
+            posts = posts.filter(tags__slug=tag)
+        return newest_first(posts).prefetch_related("tags")
+
+    def get_context(self, request: HttpRequest, *args, **kwargs) -> dict:
+        context = super().get_context(request, *args, **kwargs)
+        tag_slug = request.GET.get("tag") or None
+        paginator = Paginator(self.get_posts(tag_slug), blog_settings.PAGE_SIZE)
+        posts = paginator.get_page(request.GET.get("page"))
+        attach_thumbnails(posts.object_list)
+        context.update(
+            posts=posts,
+            tag=Tag.objects.filter(slug=tag_slug).first() if tag_slug else None,
+        )
+        return context
+
+    subpage_types = ["cms_blog.BlogPostPage"]
+
+    class Meta:
+        verbose_name = _("blog index page")
+
+
+class BlogPostTag(TaggedItemBase):
+    content_object = ParentalKey(
+        "cms_blog.BlogPostPage", related_name="tagged_items", on_delete=models.CASCADE
+    )
+
+
+class BlogPostSource(Orderable):
+    """A numbered reference of a post; blocks cite it by its 1-based position."""
+
+    page = ParentalKey("cms_blog.BlogPostPage", related_name="sources", on_delete=models.CASCADE)
+    citation = models.TextField(
+        _("citation"), help_text=_("e.g. Eric Hobsbawm, The Age of Revolution (1962), p. 12.")
+    )
+    url = models.URLField(_("URL"), blank=True)
+
+    panels = [FieldPanel("citation"), FieldPanel("url")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
+
+    def __str__(self) -> str:
+        return self.citation
+
+
+class BlogPostPageForm(WagtailAdminPageForm):
+    """Checks that every source a block cites exists in the sources being saved with it."""
+
+    def clean(self):
+        cleaned_data = super().clean()
+        sources = self.formsets.get("sources")
+        if sources is None or not cleaned_data.get("body"):
+            return cleaned_data
+        kept = [
+            form
+            for form in sources.forms
+            if form.is_valid() and form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+        errors = source_errors(cleaned_data["body"], len(kept))
+        if errors:
+            self.add_error("body", errors)
+        return cleaned_data
+
+
+class BlogPostPage(Page):
+    date = models.DateField(_("post date"), default=timezone.localdate)
+    intro = models.TextField(
+        _("intro"),
+        blank=True,
+        max_length=500,
+        help_text=_("A plain-text summary for lists, feeds and the meta description."),
+    )
+    tags = ClusterTaggableManager(through=BlogPostTag, blank=True)
+    allow_comments = models.BooleanField(_("allow comments"), default=True)
+    body = StreamField(BlogBodyBlock(), blank=True, verbose_name=_("body"))
+
+    base_form_class = BlogPostPageForm
+    content_panels = [
+        *Page.content_panels,
+        MultiFieldPanel(
+            [FieldRowPanel([FieldPanel("date"), FieldPanel("allow_comments")]), FieldPanel("tags")],
+            heading=_("Post details"),
+        ),
+        FieldPanel("intro"),
+        FieldPanel("body"),
+        InlinePanel(
+            "sources",
+            heading=_("Sources"),
+            label=_("Source"),
+            help_text=_("Numbered 1, 2, 3… in this order; blocks cite them by number."),
+        ),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("intro"),
+        index.SearchField("body"),
+        index.FilterField("date"),
+    ]
+
+    @cached_property
+    def numbered_sources(self) -> dict[int, BlogPostSource]:
+        """The post's sources keyed by their number (1..n), loaded once per page object."""
+        return dict(enumerate(self.sources.all(), start=1))
+
+    @property
+    def first_figure_image_id(self) -> int | None:
+        # Read from the stored JSON so listing posts never converts (and queries) whole bodies.
+        for child in self.body.raw_data:
+            if child["type"] == "figure" and child["value"].get("image"):
+                return child["value"]["image"]
+        return None
+
+    def siblings(self) -> PageQuerySet:
+        return visible_posts().sibling_of(self, inclusive=False)
+
+    def previous_post(self) -> "BlogPostPage | None":
+        older = Q(date__lt=self.date) | Q(date=self.date, pk__lt=self.pk)
+        return self.siblings().filter(older).order_by("-date", "-pk").first()
+
+    def next_post(self) -> "BlogPostPage | None":
+        newer = Q(date__gt=self.date) | Q(date=self.date, pk__gt=self.pk)
+        return self.siblings().filter(newer).order_by("date", "pk").first()
+
+    def get_context(self, request: HttpRequest, *args, **kwargs) -> dict:
+        context = super().get_context(request, *args, **kwargs)
+        context.update(previous_post=self.previous_post(), next_post=self.next_post())
+        return context
+
+    parent_page_types = ["cms_blog.BlogIndexPage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("blog post")

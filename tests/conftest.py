@@ -1,0 +1,72 @@
+"""Shared fixtures: a blog index under the default site, and factories for posts and images."""
+
+import io
+from collections.abc import Callable
+
+import pytest
+from django.core.files.images import ImageFile
+from PIL import Image as PILImage
+from wagtail.images import get_image_model
+from wagtail.models import Page, Site
+
+from cms_blog.models import BlogIndexPage, BlogPostPage, BlogPostSource
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Uploaded images go to a temporary folder, never into the repository."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def site_root(db) -> Page:
+    return Site.objects.get(is_default_site=True).root_page
+
+
+@pytest.fixture
+def blog_index(site_root) -> BlogIndexPage:
+    index = BlogIndexPage(title="Blog", slug="blog", intro="<p>Notes from the course.</p>")
+    site_root.add_child(instance=index)
+    return index
+
+
+@pytest.fixture
+def make_image(db) -> Callable[..., object]:
+    def make(title: str = "Map", width: int = 1600, height: int = 1000, **fields):
+        buffer = io.BytesIO()
+        PILImage.new("RGB", (width, height), (40, 90, 160)).save(buffer, "JPEG")
+        return get_image_model().objects.create(
+            title=title, file=ImageFile(buffer, name=f"{title.lower()}.jpg"), **fields
+        )
+
+    return make
+
+
+@pytest.fixture
+def make_post(blog_index) -> Callable[..., BlogPostPage]:
+    """Create a post under the blog index; ``live=False`` leaves it an unpublished draft."""
+
+    def make(
+        title: str = "A post",
+        *,
+        body: list | None = None,
+        sources: list[str] | None = None,
+        tags: list[str] | None = None,
+        parent: Page | None = None,
+        live: bool = True,
+        **fields,
+    ) -> BlogPostPage:
+        post = BlogPostPage(title=title, body=body or [], **fields)
+        post.sources = [BlogPostSource(citation=citation) for citation in sources or []]
+        (parent or blog_index).add_child(instance=post)
+        if tags:
+            post.tags.add(*tags)
+        revision = post.save_revision()
+        if live:
+            revision.publish()
+        else:
+            post.unpublish()
+        post.refresh_from_db()
+        return post
+
+    return make
