@@ -1,15 +1,79 @@
-"""Reader comments, threaded and moderated."""
+"""Reader comments, threaded and moderated.
+
+Moderation transitions (approve, mark as spam, trash, restore) are methods of the model and of its
+queryset, so the admin, management commands and scripts all move comments the same way and the
+``comment_approved`` signal is sent whichever path approved a comment.
+"""
+
+from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.db import models
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
 from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.html import Urlizer, linebreaks
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
+
+from ..signals import comment_approved
+
+
+class _CommentUrlizer(Urlizer):
+    # Django's urlize only knows rel="nofollow"; links written by readers also carry "ugc", the
+    # hint search engines read for user-generated content.
+    url_template = '<a href="{href}" rel="nofollow ugc">{url}</a>'
+
+
+_urlize = _CommentUrlizer()
+# Long URLs are shortened in the link text only, so they cannot break the page's layout.
+_URL_TEXT_LIMIT = 60
 
 
 class CommentQuerySet(models.QuerySet):
     def public(self) -> "CommentQuerySet":
         """The comments anyone may read: approved ones. Every public path uses this."""
         return self.filter(status=Comment.Status.APPROVED)
+
+    def pending(self) -> "CommentQuerySet":
+        """The moderation queue."""
+        return self.filter(status=Comment.Status.PENDING)
+
+    def approve(self) -> int:
+        """Approve every comment of the queryset; ``comment_approved`` is sent (after commit) for
+        each comment that was not approved yet. Returns the number of comments changed."""
+        newly_approved = list(self.exclude(status=Comment.Status.APPROVED))
+        changed = self.filter(pk__in=[c.pk for c in newly_approved]).update(
+            status=Comment.Status.APPROVED, approved_at=timezone.now()
+        )
+        for comment in newly_approved:
+            comment.status = Comment.Status.APPROVED
+            _send_approved_on_commit(comment)
+        return changed
+
+    def mark_spam(self) -> int:
+        """Move the comments to spam; they disappear from the public thread."""
+        return self._set_status(Comment.Status.SPAM)
+
+    def trash(self) -> int:
+        """Move the comments to the trash; they disappear from the public thread."""
+        return self._set_status(Comment.Status.TRASH)
+
+    def restore(self) -> int:
+        """Take spam or trashed comments back to the moderation queue (never straight to public:
+        a moderator approves them from there)."""
+        return self.filter(status__in=[Comment.Status.SPAM, Comment.Status.TRASH])._set_status(
+            Comment.Status.PENDING
+        )
+
+    def _set_status(self, status: str) -> int:
+        return self.exclude(status=status).update(status=status, approved_at=None)
+
+
+def _send_approved_on_commit(comment: "Comment") -> None:
+    transaction.on_commit(
+        lambda: comment_approved.send(sender=Comment, comment=comment), robust=True
+    )
 
 
 class Comment(models.Model):
@@ -74,7 +138,84 @@ class Comment(models.Model):
             models.CheckConstraint(
                 condition=~Q(parent=F("pk")), name="cms_blog_comment_not_own_parent"
             ),
+            # depth is derived from parent; the two can never disagree about "top level".
+            models.CheckConstraint(
+                condition=Q(parent__isnull=True, depth=0) | Q(parent__isnull=False, depth__gt=0),
+                name="cms_blog_comment_depth_matches_parent",
+            ),
+            models.CheckConstraint(
+                condition=~Q(author_name=""), name="cms_blog_comment_author_name_required"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="approved") | Q(approved_at__isnull=False),
+                name="cms_blog_comment_approved_has_date",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.author_name}: {self.body[:50]}"
+
+    def save(self, *args, **kwargs) -> None:
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or {"parent", "post"} & set(update_fields):
+            self._place_in_thread()
+        if self.status == self.Status.APPROVED and self.approved_at is None:
+            self.approved_at = timezone.now()
+        super().save(*args, **kwargs)
+
+    def _place_in_thread(self) -> None:
+        # A reply always lives on its parent's post, one level below it. Derived here so that
+        # scripts (``Comment.objects.create(parent=...)``) cannot store an inconsistent thread.
+        if self.parent_id is None:
+            self.depth = 0
+            return
+        if self.post_id is None:
+            self.post_id = self.parent.post_id
+        elif self.parent.post_id != self.post_id:
+            raise ValidationError(
+                {"parent": _("A reply must be on the same post as its parent comment.")}
+            )
+        self.depth = self.parent.depth + 1
+
+    @property
+    def body_html(self) -> SafeString:
+        """The body as safe HTML: escaped, in paragraphs with line breaks, bare URLs linked with
+        ``rel="nofollow ugc"``. The body is never trusted: it is escaped before anything else."""
+        linked = _urlize(self.body, trim_url_limit=_URL_TEXT_LIMIT, autoescape=True)
+        return mark_safe(linebreaks(linked))
+
+    @property
+    def public_author_url(self) -> str | None:
+        """The author's website when it is an http(s) URL, else None (never ``javascript:``)."""
+        if self.author_url and urlsplit(self.author_url).scheme.lower() in ("http", "https"):
+            return self.author_url
+        return None
+
+    @property
+    def is_approved(self) -> bool:
+        return self.status == self.Status.APPROVED
+
+    def approve(self) -> None:
+        """Publish the comment; sends ``comment_approved`` after commit."""
+        if self.is_approved:
+            return
+        self.status = self.Status.APPROVED
+        self.approved_at = timezone.now()
+        self.save(update_fields=["status", "approved_at"])
+        _send_approved_on_commit(self)
+
+    def mark_spam(self) -> None:
+        self._set_status(self.Status.SPAM)
+
+    def trash(self) -> None:
+        self._set_status(self.Status.TRASH)
+
+    def restore(self) -> None:
+        """Back to the moderation queue from spam or trash."""
+        if self.status in (self.Status.SPAM, self.Status.TRASH):
+            self._set_status(self.Status.PENDING)
+
+    def _set_status(self, status: str) -> None:
+        self.status = status
+        self.approved_at = None
+        self.save(update_fields=["status", "approved_at"])
