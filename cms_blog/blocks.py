@@ -137,20 +137,3 @@ class BlogBodyBlock(blocks.StreamBlock):
     figure = FigureBlock()
     video = VideoBlock()
     quote = QuoteBlock()
-
-
-def source_errors(body, source_count: int) -> blocks.StreamBlockValidationError | None:
-    """The body's citations of sources that do not exist, as errors on the citing blocks."""
-    block_errors = {}
-    for index, child in enumerate(body):
-        number = child.value.get("source") if isinstance(child.value, blocks.StructValue) else None
-        if number and number > source_count:
-            message = (
-                _("Source %(number)s does not exist: this post has no sources.")
-                if source_count == 0
-                else _("Source %(number)s does not exist: this post has sources 1 to %(count)s.")
-            ) % {"number": number, "count": source_count}
-            block_errors[index] = blocks.StructBlockValidationError(
-                block_errors={"source": ValidationError(message)}
-            )
-    return blocks.StreamBlockValidationError(block_errors=block_errors) if block_errors else None

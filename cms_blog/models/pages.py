@@ -17,7 +17,8 @@ from wagtail.images import get_image_model
 from wagtail.models import Orderable, Page, PageQuerySet, Site
 from wagtail.search import index
 
-from ..blocks import BlogBodyBlock, source_errors
+from ..blocks import BlogBodyBlock
+from ..citations import source_errors
 from ..conf import blog_settings
 
 

@@ -1,4 +1,7 @@
 from django import template
+from django.utils.safestring import SafeString
+
+from ..citations import link_citations
 
 register = template.Library()
 
@@ -9,3 +12,10 @@ def cite(context: template.Context, number: int | None) -> dict:
     page = context.get("page")
     sources = getattr(page, "numbered_sources", {})
     return {"number": number, "source": sources.get(number) if number else None}
+
+
+@register.filter
+def with_citations(html: object, page: object) -> SafeString | object:
+    """Link every "(N)" in rendered rich text to source N of ``page``."""
+    sources = getattr(page, "numbered_sources", None)
+    return link_citations(str(html), set(sources)) if sources else html
