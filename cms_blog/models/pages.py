@@ -3,7 +3,7 @@
 from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import Q
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -12,6 +12,7 @@ from modelcluster.fields import ParentalKey
 from taggit.models import Tag, TaggedItemBase
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
 from wagtail.images import get_image_model
 from wagtail.models import Orderable, Page, PageQuerySet, Site
@@ -20,6 +21,7 @@ from wagtail.search import index
 from ..blocks import BlogBodyBlock
 from ..citations import source_errors
 from ..conf import blog_settings
+from ..feeds import LatestPostsFeed
 
 
 def visible_posts(site: Site | None = None) -> PageQuerySet:
@@ -52,7 +54,7 @@ def attach_thumbnails(posts: list["BlogPostPage"]) -> None:
         post.thumbnail = images.get(first_image_ids[post.pk])
 
 
-class BlogIndexPage(Page):
+class BlogIndexPage(RoutablePageMixin, Page):
     intro = RichTextField(
         blank=True,
         features=["bold", "italic", "link"],
@@ -79,6 +81,11 @@ class BlogIndexPage(Page):
             tag=Tag.objects.filter(slug=tag_slug).first() if tag_slug else None,
         )
         return context
+
+    @path("feed/", name="feed")
+    def feed(self, request: HttpRequest) -> HttpResponse:
+        """RSS 2.0 feed of the latest posts."""
+        return LatestPostsFeed(self)(request)
 
     subpage_types = ["cms_blog.BlogPostPage"]
 

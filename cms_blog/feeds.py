@@ -1,0 +1,51 @@
+"""RSS feed of a blog index's latest posts, served at ``<index url>feed/``."""
+
+import datetime
+
+from django.contrib.syndication.views import Feed
+from django.http import HttpRequest
+from django.utils.feedgenerator import Rss201rev2Feed
+
+FEED_SIZE = 20
+
+
+class LatestPostsFeed(Feed):
+    feed_type = Rss201rev2Feed
+
+    def __init__(self, index) -> None:
+        super().__init__()
+        self.index = index
+
+    def get_object(self, request: HttpRequest, *args, **kwargs):
+        self.request = request
+        return self.index
+
+    def title(self, index) -> str:
+        return index.title
+
+    def link(self, index) -> str:
+        return index.get_url(self.request)
+
+    def description(self, index) -> str:
+        return index.search_description or index.title
+
+    def items(self, index):
+        return index.get_posts()[:FEED_SIZE]
+
+    def item_title(self, post) -> str:
+        return post.title
+
+    def item_description(self, post) -> str:
+        return post.intro or post.search_description
+
+    def item_link(self, post) -> str:
+        return post.get_url(self.request)
+
+    def item_pubdate(self, post) -> datetime.datetime:
+        return datetime.datetime.combine(post.date, datetime.time(), tzinfo=datetime.UTC)
+
+    def item_updateddate(self, post) -> datetime.datetime | None:
+        return post.last_published_at
+
+    def item_categories(self, post) -> list[str]:
+        return [tag.name for tag in post.tags.all()]
