@@ -104,6 +104,8 @@ class CommentPageForm(CommentForm):
     def __init__(self, *args, post_id: int, **kwargs) -> None:
         self.post_id = post_id
         kwargs.setdefault("initial", {}).setdefault("timestamp", form_timestamp(post_id))
+        # WordPress's look: "Name *", no colon.
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
 
     def looks_like_bot(self) -> bool:

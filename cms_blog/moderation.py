@@ -251,14 +251,15 @@ def comment_threads(post_ids: Iterable[int]) -> dict[int, list[Comment]]:
     ``thread_replies`` (approved replies, oldest first, recursively).
 
     One query whatever the number of posts and comments: every approved comment of the posts is
-    loaded at once (with its user, for the staff badge) and the trees are assembled here. A reply
-    whose parent is not approved is not shown: it would answer something readers cannot see."""
+    loaded at once (with the author roles ``author_badge`` needs) and the trees are assembled
+    here. A reply whose parent is not approved is not shown: it would answer something readers
+    cannot see."""
     post_ids = list(post_ids)
     threads: dict[int, list[Comment]] = {pk: [] for pk in post_ids}
     comments = list(
         Comment.objects.public()
         .filter(post_id__in=post_ids)
-        .select_related("user")
+        .with_author_roles()
         .order_by("created_at", "pk")
     )
     by_id = {comment.pk: comment for comment in comments}

@@ -8,9 +8,10 @@ queryset, so the admin, management commands and scripts all move comments the sa
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import F, Q
+from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.html import Urlizer, linebreaks
 from django.utils.safestring import SafeString, mark_safe
@@ -38,6 +39,22 @@ class CommentQuerySet(models.QuerySet):
     def pending(self) -> "CommentQuerySet":
         """The moderation queue."""
         return self.filter(status=Comment.Status.PENDING)
+
+    def with_author_roles(self) -> "CommentQuerySet":
+        """Annotate ``by_post_owner`` (written by the post's owner) and ``by_staff`` (written by a
+        user who may moderate comments), which ``Comment.author_badge`` shows; same query."""
+        can_moderate = Permission.objects.filter(
+            content_type__app_label="cms_blog", codename="change_comment"
+        ).filter(Q(user=OuterRef("user")) | Q(group__user=OuterRef("user")))
+        return self.annotate(
+            by_post_owner=ExpressionWrapper(
+                Q(user__isnull=False, user_id=F("post__owner_id")), output_field=BooleanField()
+            ),
+            by_staff=ExpressionWrapper(
+                Q(user__is_superuser=True) | Q(user__is_staff=True) | Exists(can_moderate),
+                output_field=BooleanField(),
+            ),
+        )
 
     def approve(self) -> int:
         """Approve every comment of the queryset; ``comment_approved`` is sent (after commit) for
@@ -189,6 +206,16 @@ class Comment(models.Model):
         """The author's website when it is an http(s) URL, else None (never ``javascript:``)."""
         if self.author_url and urlsplit(self.author_url).scheme.lower() in ("http", "https"):
             return self.author_url
+        return None
+
+    @property
+    def author_badge(self) -> str | None:
+        """ "Author" for the post's owner, "Staff" for a moderator, else None. Needs the
+        annotations of ``CommentQuerySet.with_author_roles()``."""
+        if getattr(self, "by_post_owner", False):
+            return _("Author")
+        if getattr(self, "by_staff", False):
+            return _("Staff")
         return None
 
     @property

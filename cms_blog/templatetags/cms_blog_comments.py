@@ -1,0 +1,72 @@
+"""The comment section of a post page: ``{% comment_section page as discussion %}``."""
+
+from dataclasses import dataclass
+
+from django import template
+
+from ..conf import blog_settings
+from ..forms import CommentPageForm
+from ..models import BlogPostPage, Comment
+from ..moderation import comment_threads, comments_open
+from ..views import pending_comment_ids
+
+register = template.Library()
+
+
+@dataclass
+class Discussion:
+    """Everything the comment templates need, loaded in a constant number of queries."""
+
+    enabled: bool
+    threads: list[Comment]
+    count: int
+    is_open: bool
+    form: CommentPageForm
+    replying_to: Comment | None
+
+
+@register.simple_tag(takes_context=True)
+def comment_section(context: template.Context, page: BlogPostPage) -> Discussion:
+    """The post's approved thread (plus the reader's own pending comments), its count, and the
+    form — the bound one with errors when the view re-renders a refused submission."""
+    request = context.get("request")
+    threads = comment_threads([page.pk])[page.pk]
+    is_open = comments_open(page)
+    by_id = {}
+    stack = list(threads)
+    while stack:
+        comment = stack.pop()
+        by_id[comment.pk] = comment
+        comment.can_reply = is_open and comment.depth + 1 < blog_settings.MAX_DEPTH
+        stack.extend(comment.thread_replies)
+    count = len(by_id)
+
+    if request is not None and (own_ids := pending_comment_ids(request)):
+        # Spam is shown to its author as pending too: a bot must not learn it was caught.
+        own = Comment.objects.filter(
+            pk__in=own_ids, post=page, status__in=[Comment.Status.PENDING, Comment.Status.SPAM]
+        )
+        for comment in own:
+            comment.thread_replies = []
+            comment.awaiting_moderation = True
+            parent = by_id.get(comment.parent_id)
+            (parent.thread_replies if parent else threads).append(comment)
+
+    replying_to = None
+    if request is not None and request.GET.get("replyto", "").isdigit():
+        replying_to = by_id.get(int(request.GET["replyto"]))
+        if replying_to is not None and not replying_to.can_reply:
+            replying_to = None
+    form = context.get("comment_form") or CommentPageForm(
+        post_id=page.pk, initial={"parent_id": replying_to.pk if replying_to else None}
+    )
+    if form.is_bound and form.data.get("parent_id", "").isdigit():
+        replying_to = by_id.get(int(form.data["parent_id"]))
+    return Discussion(
+        enabled=blog_settings.COMMENTS_ENABLED,
+        threads=threads,
+        count=count,
+        is_open=is_open,
+        form=form,
+        replying_to=replying_to,
+    )

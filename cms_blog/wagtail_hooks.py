@@ -1,0 +1,261 @@
+"""The comment moderation queue in the Wagtail admin (wagtail-modeladmin), all in this file.
+
+wagtail-modeladmin 2.5 has no bulk actions, so the list is wrapped in one small form: a checkbox
+column and per-row buttons post to ``moderate_comments``, which applies the model's moderation
+transitions. Replies from the admin go through ``reply_to_comment``."""
+
+from collections.abc import Mapping
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+from wagtail import hooks
+from wagtail.admin.panels import FieldPanel
+from wagtail.admin.ui.components import Component
+from wagtail_modeladmin.helpers import PermissionHelper
+from wagtail_modeladmin.menus import ModelAdminMenuItem
+from wagtail_modeladmin.options import ModelAdmin
+
+from .conf import blog_settings
+from .models import Comment
+
+CHANGE_PERMISSION = "cms_blog.change_comment"
+ADD_PERMISSION = "cms_blog.add_comment"
+
+# action name -> (queryset method, "N comments …" message)
+ACTIONS = {
+    "approve": ("approve", _("Approve")),
+    "spam": ("mark_spam", _("Mark as spam")),
+    "trash": ("trash", _("Move to trash")),
+    "restore": ("restore", _("Restore")),
+}
+# The per-row buttons that make sense from each status.
+ROW_ACTIONS = {
+    Comment.Status.PENDING: ["approve", "spam", "trash"],
+    Comment.Status.APPROVED: ["spam", "trash"],
+    Comment.Status.SPAM: ["restore", "approve"],
+    Comment.Status.TRASH: ["restore"],
+}
+
+
+def _done_message(action: str, count: int) -> str:
+    messages_by_action = {
+        "approve": ngettext("%(count)d comment approved.", "%(count)d comments approved.", count),
+        "spam": ngettext(
+            "%(count)d comment marked as spam.", "%(count)d comments marked as spam.", count
+        ),
+        "trash": ngettext(
+            "%(count)d comment moved to the trash.", "%(count)d comments moved to the trash.", count
+        ),
+        "restore": ngettext(
+            "%(count)d comment restored to the moderation queue.",
+            "%(count)d comments restored to the moderation queue.",
+            count,
+        ),
+    }
+    return messages_by_action[action] % {"count": count}
+
+
+class CommentPermissionHelper(PermissionHelper):
+    def user_can_create(self, user) -> bool:
+        # Comments come from readers; staff answer them with "Reply" on a comment.
+        return False
+
+
+class CommentsMenuItem(ModelAdminMenuItem):
+    """The "Comments" menu item, showing how many comments await moderation."""
+
+    def render_component(self, request: HttpRequest):
+        component = super().render_component(request)
+        pending = Comment.objects.pending().count()
+        if pending:
+            component.label = _("Comments (%(count)d)") % {"count": pending}
+        return component
+
+
+class CommentAdmin(ModelAdmin):
+    model = Comment
+    menu_label = _("Comments")
+    menu_icon = "comment"
+    menu_order = 250
+    permission_helper_class = CommentPermissionHelper
+    index_template_name = "cms_blog/comments/admin/index.html"
+    list_display = ("select", "author", "excerpt", "post_link", "status", "created_at", "actions")
+    list_display_add_buttons = "author"
+    list_filter = ("status", "post", "created_at")
+    list_select_related = ("post",)
+    search_fields = ("author_name", "author_email", "body")
+    ordering = ["-created_at", "-pk"]
+    list_per_page = 50
+    panels = [
+        FieldPanel("author_name"),
+        FieldPanel("author_email"),
+        FieldPanel("author_url"),
+        FieldPanel("body"),
+        FieldPanel("status"),
+    ]
+
+    def get_menu_item(self, order: int | None = None) -> CommentsMenuItem:
+        return CommentsMenuItem(self, order or self.get_menu_order())
+
+    @admin.display(description=_("Select"))
+    def select(self, comment: Comment) -> str:
+        return format_html(
+            '<input type="checkbox" name="selected" value="{}" aria-label="{}">',
+            comment.pk,
+            _("Select comment by %(name)s") % {"name": comment.author_name},
+        )
+
+    @admin.display(description=_("Author"))
+    def author(self, comment: Comment) -> str:
+        return comment.author_name
+
+    @admin.display(description=_("Comment"))
+    def excerpt(self, comment: Comment) -> str:
+        return Truncator(comment.body).chars(100)
+
+    @admin.display(description=_("In response to"))
+    def post_link(self, comment: Comment) -> str:
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("wagtailadmin_pages:edit", args=[comment.post_id]),
+            comment.post.title,
+        )
+
+    @admin.display(description=_("Actions"))
+    def actions(self, comment: Comment) -> str:
+        buttons = format_html_join(
+            " ",
+            '<button type="submit" class="button button-small button-secondary" name="row_action"'
+            ' value="{}:{}">{}</button>',
+            ((action, comment.pk, ACTIONS[action][1]) for action in ROW_ACTIONS[comment.status]),
+        )
+        reply = format_html(
+            '<a class="button button-small button-secondary" href="{}">{}</a>',
+            reverse("cms_blog_comment_reply", args=[comment.pk]),
+            _("Reply"),
+        )
+        return format_html("{} {}", buttons, reply)
+
+
+class CommentReplyForm(forms.Form):
+    body = forms.CharField(
+        label=_("Your reply"),
+        max_length=Comment._meta.get_field("body").max_length,
+        widget=forms.Textarea(attrs={"rows": 8}),
+    )
+
+
+def _back_to_list(request: HttpRequest) -> HttpResponseRedirect:
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = comment_admin.url_helper.index_url
+    return HttpResponseRedirect(target)
+
+
+@require_POST
+@permission_required(CHANGE_PERMISSION, raise_exception=True)
+def moderate_comments(request: HttpRequest) -> HttpResponse:
+    """Apply a moderation action to the ticked comments, or to the one whose row button was
+    pressed (``row_action="approve:12"``)."""
+    if row_action := request.POST.get("row_action"):
+        action, _sep, pk = row_action.partition(":")
+        ids = [pk]
+    else:
+        action = request.POST.get("action", "")
+        ids = request.POST.getlist("selected")
+    ids = [int(pk) for pk in ids if pk.isdigit()]
+    if action not in ACTIONS:
+        messages.error(request, _("Choose an action to apply."))
+    elif not ids:
+        messages.error(request, _("Select at least one comment."))
+    else:
+        method = ACTIONS[action][0]
+        count = getattr(Comment.objects.filter(pk__in=ids), method)()
+        messages.success(request, _done_message(action, count))
+    return _back_to_list(request)
+
+
+@permission_required(ADD_PERMISSION, raise_exception=True)
+def reply_to_comment(request: HttpRequest, pk: int) -> HttpResponse:
+    """Answer a comment as the logged-in user. The reply is published at once; replying to a
+    pending comment approves it first (WordPress's "Approve and Reply")."""
+    parent = get_object_or_404(Comment.objects.select_related("post"), pk=pk)
+    if parent.depth + 1 >= blog_settings.MAX_DEPTH:
+        messages.error(request, _("This discussion cannot be nested any deeper."))
+        return HttpResponseRedirect(comment_admin.url_helper.index_url)
+    form = CommentReplyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if parent.status == Comment.Status.PENDING:
+            if not request.user.has_perm(CHANGE_PERMISSION):
+                raise PermissionDenied
+            parent.approve()
+        user = request.user
+        reply = Comment.objects.create(
+            post=parent.post,
+            parent=parent,
+            author_name=user.get_full_name() or user.get_username(),
+            author_email=user.email,
+            body=form.cleaned_data["body"].replace("\r\n", "\n"),
+            status=Comment.Status.APPROVED,
+            user=user,
+        )
+        messages.success(
+            request, _("Reply published on “%(title)s”.") % {"title": parent.post.title}
+        )
+        return HttpResponseRedirect(
+            f"{comment_admin.url_helper.index_url}?post__id__exact={reply.post_id}"
+        )
+    return TemplateResponse(
+        request,
+        "cms_blog/comments/admin/reply.html",
+        {"comment": parent, "form": form, "index_url": comment_admin.url_helper.index_url},
+    )
+
+
+class PendingCommentsPanel(Component):
+    """Dashboard panel: how many comments await moderation, with a link to the queue."""
+
+    name = "cms_blog_pending_comments"
+    order = 150
+    template_name = "cms_blog/comments/admin/dashboard_panel.html"
+
+    def get_context_data(self, parent_context: Mapping[str, Any]) -> dict[str, Any]:
+        return {
+            "pending_count": Comment.objects.pending().count(),
+            "queue_url": f"{comment_admin.url_helper.index_url}?status__exact=pending",
+        }
+
+
+# Registered by hand rather than with @modeladmin_register: the views above need the instance
+# (its URL helper), and the decorator returns the class.
+comment_admin = CommentAdmin()
+comment_admin.register_with_wagtail()
+
+
+@hooks.register("register_admin_urls")
+def register_comment_moderation_urls() -> list:
+    return [
+        path("cms_blog/comments/moderate/", moderate_comments, name="cms_blog_moderate_comments"),
+        path("cms_blog/comments/<int:pk>/reply/", reply_to_comment, name="cms_blog_comment_reply"),
+    ]
+
+
+@hooks.register("construct_homepage_panels")
+def add_pending_comments_panel(request: HttpRequest, panels: list) -> None:
+    if request.user.has_perm(CHANGE_PERMISSION):
+        panels.append(PendingCommentsPanel())
