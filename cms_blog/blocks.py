@@ -6,9 +6,12 @@ through GraphQL, so renaming one needs a data migration."""
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
+from wagtail.images import get_image_model
 from wagtail.images.blocks import ImageChooserBlock
 
 from .video import VideoURLError, parse_video_url
+
+PREVIEW_TEMPLATE = "cms_blog/block_preview.html"
 
 
 class PrefetchingImageChooserBlock(ImageChooserBlock):
@@ -64,6 +67,17 @@ class FigureBlock(blocks.StructBlock):
         template = "cms_blog/blocks/figure_block.html"
         description = _("An image with caption, credit and a cited source")
         value_class = FigureValue
+        preview_template = PREVIEW_TEMPLATE
+
+    def get_preview_value(self):
+        # The block picker shows the figure with the library's newest image, if there is one.
+        return self.normalize(
+            {
+                "image": get_image_model().objects.order_by("-created_at").first(),
+                "caption": "Europe after the Congress of Vienna, 1815.",
+                "credit": "Map: course team",
+            }
+        )
 
 
 class VideoBlock(blocks.StructBlock):
@@ -80,6 +94,7 @@ class VideoBlock(blocks.StructBlock):
         label = _("Video")
         template = "cms_blog/blocks/video_block.html"
         description = _("A YouTube or Vimeo video in a privacy-enhanced player")
+        preview_template = PREVIEW_TEMPLATE
         preview_value = {
             "url": "https://www.youtube.com/watch?v=aqz-KE-bpKQ",
             "caption": "Big Buck Bunny",
@@ -118,6 +133,7 @@ class QuoteBlock(blocks.StructBlock):
         label = _("Quote")
         template = "cms_blog/blocks/quote_block.html"
         description = _("A quotation with attribution and a cited source")
+        preview_template = PREVIEW_TEMPLATE
         preview_value = {
             "text": "History is a set of lies agreed upon.",
             "attribution": "attributed to Napoléon Bonaparte",
@@ -133,6 +149,7 @@ class BlogBodyBlock(blocks.StreamBlock):
         description=_("Paragraphs, headings, lists and links"),
         preview_value="<p>The Congress of Vienna redrew the map of Europe in 1815.</p>",
         template="cms_blog/blocks/text_block.html",
+        preview_template=PREVIEW_TEMPLATE,
     )
     figure = FigureBlock()
     video = VideoBlock()

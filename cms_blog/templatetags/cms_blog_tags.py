@@ -14,8 +14,8 @@ def cite(context: template.Context, number: int | None) -> dict:
     return {"number": number, "source": sources.get(number) if number else None}
 
 
-@register.filter
-def with_citations(html: object, page: object) -> SafeString | object:
-    """Link every "(N)" in rendered rich text to source N of ``page``."""
-    sources = getattr(page, "numbered_sources", None)
+@register.simple_tag(takes_context=True)
+def with_citations(context: template.Context, html: object) -> SafeString | object:
+    """Link every "(N)" in rendered rich text to a source of the page being rendered."""
+    sources = getattr(context.get("page"), "numbered_sources", None)
     return link_citations(str(html), set(sources)) if sources else html
