@@ -1,0 +1,26 @@
+"""Comment queries: the public discussion of one post."""
+
+import graphene
+from graphql import GraphQLResolveInfo
+
+from ...models import Comment
+from ...moderation import comment_threads
+from ..site import parse_id, site_posts
+from .types import CommentType
+
+
+class CommentQueries(graphene.ObjectType):
+    comments = graphene.List(
+        graphene.NonNull(CommentType),
+        required=True,
+        post_id=graphene.ID(required=True, description="The post's Wagtail page id."),
+        description="Approved top-level comments of a visible post, oldest first, each with its "
+        "approved replies; empty for a post that is hidden or does not exist.",
+    )
+
+    @staticmethod
+    def resolve_comments(root, info: GraphQLResolveInfo, post_id: str) -> list[Comment]:
+        pk = parse_id(post_id)
+        if pk is None or not site_posts(info.context).filter(pk=pk).exists():
+            return []
+        return comment_threads([pk])[pk]

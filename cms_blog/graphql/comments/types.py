@@ -1,0 +1,49 @@
+"""GraphQL type of a public comment. There is no email or IP field, on purpose: those never
+leave the server."""
+
+import graphene
+from graphene_django import DjangoObjectType
+from graphql import GraphQLResolveInfo
+
+from ...models import Comment
+
+
+class CommentType(DjangoObjectType):
+    id = graphene.ID(required=True, description="The comment's id.")
+    parent_id = graphene.ID(description="The comment this one replies to; null at top level.")
+    author_name = graphene.String(required=True, description="The name the author gave.")
+    author_url = graphene.String(description="Only http(s) URLs are ever returned.")
+    body = graphene.String(
+        required=True, description="The text as written; clients must escape it."
+    )
+    body_html = graphene.String(
+        required=True,
+        description='Escaped HTML: paragraphs, line breaks, links with rel="nofollow ugc".',
+    )
+    created_at = graphene.DateTime(required=True, description="When the comment was posted.")
+    depth = graphene.Int(required=True, description="0 for a top-level comment.")
+    replies = graphene.List(
+        graphene.NonNull(lambda: CommentType),
+        required=True,
+        description="Approved replies, oldest first.",
+    )
+
+    class Meta:
+        model = Comment
+        name = "Comment"
+        description = "A reader's comment."
+        fields = ["id", "author_name", "body", "created_at", "depth"]
+
+    @staticmethod
+    def resolve_author_url(comment: Comment, info: GraphQLResolveInfo) -> str | None:
+        return comment.public_author_url
+
+    @staticmethod
+    def resolve_body_html(comment: Comment, info: GraphQLResolveInfo) -> str:
+        return comment.body_html
+
+    @staticmethod
+    def resolve_replies(comment: Comment, info: GraphQLResolveInfo) -> list[Comment]:
+        # Threads come from comment_threads(), which attaches the approved replies; a comment
+        # just submitted through addComment has none yet.
+        return getattr(comment, "thread_replies", [])

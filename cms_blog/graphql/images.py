@@ -1,0 +1,51 @@
+"""Image filter specs built from GraphQL arguments and checked against the site's allow-list.
+
+Every rendition is a file written to storage, so clients may only ask for the specs listed in
+``CMS_BLOG["ALLOWED_IMAGE_FILTERS"]``; an open-ended ``width-N`` would let anyone fill the disk."""
+
+from django.utils.translation import gettext as _
+from graphql import GraphQLError
+
+from ..conf import blog_settings
+
+# Output formats Pillow writes everywhere; "format-…" is appended to an allowed sizing spec.
+IMAGE_FORMATS = ("jpeg", "png", "gif", "webp", "avif")
+
+
+def filter_spec(
+    *,
+    fill: str | None = None,
+    width: int | None = None,
+    height: int | None = None,
+    max: str | None = None,  # noqa: A002 - the GraphQL argument names are the Wagtail operations
+    min: str | None = None,  # noqa: A002
+    format: str | None = None,  # noqa: A002
+) -> str:
+    """The Wagtail filter spec for these operations, e.g. ``fill-400x300|format-webp``; raises a
+    ``GraphQLError`` naming the allowed specs when the sizing or the format is not allowed."""
+    operations = [
+        f"{name}-{value}"
+        for name, value in (
+            ("fill", fill),
+            ("width", width),
+            ("height", height),
+            ("max", max),
+            ("min", min),
+        )
+        if value is not None
+    ]
+    sizing = "|".join(operations) or "original"
+    allowed = blog_settings.ALLOWED_IMAGE_FILTERS
+    if sizing not in allowed:
+        raise GraphQLError(
+            _("The image filter %(spec)s is not allowed. Allowed filters: %(allowed)s.")
+            % {"spec": sizing, "allowed": ", ".join(allowed)}
+        )
+    if format is None:
+        return sizing
+    if format not in IMAGE_FORMATS:
+        raise GraphQLError(
+            _("The image format %(format)s is not allowed. Allowed formats: %(allowed)s.")
+            % {"format": format, "allowed": ", ".join(IMAGE_FORMATS)}
+        )
+    return f"{sizing}|format-{format}"

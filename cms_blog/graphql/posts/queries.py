@@ -1,0 +1,131 @@
+"""Post queries: the paginated list, one post (or its draft, with a preview token), tags."""
+
+import graphene
+from django.core.paginator import Paginator
+from django.utils.translation import gettext as _
+from graphql import GraphQLError, GraphQLResolveInfo
+from taggit.models import Tag
+from wagtail.models import Site
+
+from ...conf import blog_settings
+from ...models import BlogPostPage
+from ..loaders import PostBatch, tags_with_post_counts
+from ..preview import mark_preview, read_preview_token
+from ..site import parse_id, site_posts
+from .types import PaginationType, PostListType, PostOrderEnum, PostType, TagType
+
+ORDERINGS = {
+    PostOrderEnum.NEWEST.value: ("-date", "-pk"),
+    PostOrderEnum.OLDEST.value: ("date", "pk"),
+}
+
+
+class PostQueries(graphene.ObjectType):
+    posts = graphene.Field(
+        PostListType,
+        required=True,
+        page=graphene.Int(default_value=1, description="The page number, from 1."),
+        per_page=graphene.Int(
+            default_value=10, description="Posts per page, capped by CMS_BLOG['MAX_PAGE_SIZE']."
+        ),
+        tag=graphene.String(description="Only posts carrying the tag with this slug."),
+        search=graphene.String(description="Only posts matching these words (title, intro, body)."),
+        order=PostOrderEnum(default_value=PostOrderEnum.NEWEST.value, description="Date order."),
+        description="Live, publicly visible posts of the request's site. perPage is capped by "
+        "CMS_BLOG['MAX_PAGE_SIZE'].",
+    )
+    post = graphene.Field(
+        PostType,
+        id=graphene.ID(description="The post's Wagtail page id."),
+        slug=graphene.String(description="The post's slug."),
+        url_path=graphene.String(description="The post's path on the site, e.g. /blog/my-post/."),
+        token=graphene.String(description="A preview token from the Wagtail admin's preview."),
+        description="One post by Wagtail page id, slug or site-relative urlPath. Null when "
+        "nothing visible matches.\nWith a valid preview `token` (from the Wagtail admin's "
+        "preview) it returns the latest draft instead.",
+    )
+    tags = graphene.List(
+        graphene.NonNull(TagType),
+        required=True,
+        description="Tags used by live, public posts, with how many posts carry each.",
+    )
+
+    @staticmethod
+    def resolve_posts(
+        root,
+        info: GraphQLResolveInfo,
+        page: int,
+        per_page: int,
+        order: str,
+        tag: str | None = None,
+        search: str | None = None,
+    ) -> PostListType:
+        if page < 1 or per_page < 1:
+            raise GraphQLError(_("page and perPage must be 1 or more."))
+        per_page = min(per_page, blog_settings.MAX_PAGE_SIZE)
+        posts = site_posts(info.context).order_by(*ORDERINGS[order])
+        if tag:
+            posts = posts.filter(tags__slug=tag)
+        if search and search.strip():
+            posts = posts.search(search, order_by_relevance=False)
+        paginator = Paginator(posts, per_page)
+        total_pages = paginator.num_pages if paginator.count else 0
+        items = list(paginator.page(page).object_list) if page <= total_pages else []
+        PostBatch(items, info.context)
+        return PostListType(
+            items=items,
+            pagination=PaginationType(
+                total=paginator.count,
+                count=len(items),
+                per_page=per_page,
+                current_page=page,
+                prev_page=page - 1 if page > 1 else None,
+                next_page=page + 1 if page < total_pages else None,
+                total_pages=total_pages,
+            ),
+        )
+
+    @staticmethod
+    def resolve_post(
+        root,
+        info: GraphQLResolveInfo,
+        id: str | None = None,  # noqa: A002 - the contract's argument name
+        slug: str | None = None,
+        url_path: str | None = None,
+        token: str | None = None,
+    ) -> BlogPostPage | None:
+        if token is not None:
+            return draft_post(info, token, id)
+        if id is None and slug is None and url_path is None:
+            raise GraphQLError(_("Give the post's id, slug or urlPath."))
+        posts = site_posts(info.context)
+        if id is not None:
+            posts = posts.filter(pk=parse_id(id))
+        if slug is not None:
+            posts = posts.filter(slug=slug)
+        if url_path is not None:
+            site = Site.find_for_request(info.context)
+            # urlPath is relative to the site root; Wagtail stores the path from the tree root.
+            path = "/".join(bit for bit in url_path.split("/") if bit)
+            posts = posts.filter(url_path=f"{site.root_page.url_path}{path}/" if site else "")
+        post = posts.order_by("-date", "-pk").first()
+        if post:
+            PostBatch([post], info.context)
+        return post
+
+    @staticmethod
+    def resolve_tags(root, info: GraphQLResolveInfo) -> list[Tag]:
+        return list(tags_with_post_counts(site_posts(info.context)).order_by("name"))
+
+
+def draft_post(info: GraphQLResolveInfo, token: str, id: str | None) -> BlogPostPage:  # noqa: A002
+    """The latest draft of the post a valid preview token was issued for. Every way a token
+    can be wrong gives the same error, so a client learns nothing about the other pages."""
+    mark_preview(info.context)
+    page_id = read_preview_token(token)
+    page = BlogPostPage.objects.filter(pk=page_id).first() if page_id else None
+    if page is None or (id is not None and parse_id(id) != page_id):
+        raise GraphQLError(_("The preview token is invalid or has expired."))
+    draft = page.get_latest_revision_as_object()
+    PostBatch([draft], info.context, preview=True)
+    return draft

@@ -1,0 +1,296 @@
+"""GraphQL types of posts and what hangs off them: tags, sources, images, pagination."""
+
+import graphene
+from django.utils.html import strip_tags
+from graphene_django import DjangoObjectType
+from graphql import GraphQLResolveInfo
+from taggit.models import Tag
+from wagtail.images import get_image_model
+
+from ...models import BlogPostPage, BlogPostSource
+from ...moderation import comments_open
+from ..comments.types import CommentType
+from ..images import filter_spec
+from ..loaders import BodyBlock, batch_of
+from ..richtext import page_path_and_url
+from .blocks import StreamFieldInterface, servable
+
+WORDS_PER_MINUTE = 200
+
+
+class TagType(DjangoObjectType):
+    name = graphene.String(required=True, description="The tag as editors wrote it.")
+    slug = graphene.String(required=True, description="The tag in URLs: posts(tag: slug).")
+    post_count = graphene.Int(
+        required=True, description="How many live, public posts of the site carry the tag."
+    )
+
+    class Meta:
+        model = Tag
+        name = "Tag"
+        description = "A tag of posts."
+        fields = ["name", "slug"]
+        # Tags and images are shared models: leave their default types to the host site.
+        skip_registry = True
+
+
+class SourceType(DjangoObjectType):
+    number = graphene.Int(required=True, description="1-based position in the post's sources.")
+    citation = graphene.String(required=True, description="The reference, as editors wrote it.")
+    url = graphene.String(description="A link to the source, when it has one.")
+
+    class Meta:
+        model = BlogPostSource
+        name = "Source"
+        description = "A numbered reference of a post; blocks cite it by number."
+        fields = ["citation"]
+
+    @staticmethod
+    def resolve_url(source: BlogPostSource, info: GraphQLResolveInfo) -> str | None:
+        return source.url or None
+
+
+class RenditionType(graphene.ObjectType):
+    url = graphene.String(required=True, description="Absolute URL of the resized file.")
+    width = graphene.Int(required=True, description="Width in pixels.")
+    height = graphene.Int(required=True, description="Height in pixels.")
+    filter_spec = graphene.String(
+        required=True, description="The Wagtail filter spec, e.g. fill-800x600|format-webp."
+    )
+
+    class Meta:
+        name = "Rendition"
+        description = "A resized version of an image."
+
+    @staticmethod
+    def resolve_url(rendition, info: GraphQLResolveInfo) -> str:
+        return info.context.build_absolute_uri(rendition.url)
+
+
+class ImageType(DjangoObjectType):
+    id = graphene.ID(required=True, description="The image's id in the Wagtail library.")
+    title = graphene.String(required=True, description="The image's title in the library.")
+    width = graphene.Int(required=True, description="Width of the original, in pixels.")
+    height = graphene.Int(required=True, description="Height of the original, in pixels.")
+    url = graphene.String(required=True, description="Absolute URL of the original file.")
+    alt_text = graphene.String(
+        required=True, description="The image's own description, for use as alt text."
+    )
+    rendition = graphene.Field(
+        RenditionType,
+        fill=graphene.String(description="e.g. 800x600: resize and crop to exactly this size."),
+        width=graphene.Int(description="Resize to this width."),
+        height=graphene.Int(description="Resize to this height."),
+        max=graphene.String(description="e.g. 1200x1200: fit inside this box."),
+        min=graphene.String(description="e.g. 400x400: cover this box."),
+        format=graphene.String(description="jpeg, png, gif, webp or avif."),
+        description="Null or an error when the resulting filter spec is not in "
+        "CMS_BLOG['ALLOWED_IMAGE_FILTERS'].",
+    )
+    src_set = graphene.String(
+        required=True,
+        sizes=graphene.List(
+            graphene.NonNull(graphene.Int),
+            required=True,
+            description="Widths in pixels; each width-N must be an allowed filter.",
+        ),
+        format=graphene.String(description="jpeg, png, gif, webp or avif."),
+        description="e.g. 'https://…/a.width-400.webp 400w, https://…/a.width-800.webp 800w'.",
+    )
+
+    class Meta:
+        model = get_image_model()
+        name = "Image"
+        description = "An image of the Wagtail library."
+        fields = ["id"]
+        skip_registry = True
+
+    @staticmethod
+    def resolve_url(image, info: GraphQLResolveInfo) -> str:
+        return info.context.build_absolute_uri(image.file.url)
+
+    @staticmethod
+    def resolve_alt_text(image, info: GraphQLResolveInfo) -> str:
+        return image.default_alt_text
+
+    @staticmethod
+    def resolve_rendition(image, info: GraphQLResolveInfo, **operations):
+        # Renditions were prefetched with the image: an existing one costs no query.
+        return image.get_rendition(filter_spec(**operations))
+
+    @staticmethod
+    def resolve_src_set(image, info: GraphQLResolveInfo, sizes: list[int], format=None) -> str:
+        specs = [filter_spec(width=size, format=format) for size in sizes]
+        renditions = image.get_renditions(*specs)
+        return ", ".join(
+            f"{info.context.build_absolute_uri(renditions[spec].url)} {renditions[spec].width}w"
+            for spec in specs
+        )
+
+
+class PostType(DjangoObjectType):
+    id = graphene.ID(required=True, description="The Wagtail page id.")
+    title = graphene.String(required=True, description="The post's title.")
+    slug = graphene.String(required=True, description="The last part of the post's URL.")
+    url = graphene.String(
+        required=True,
+        description="Absolute URL of the rendered page (on CMS_BLOG['FRONTEND_BASE_URL'] when "
+        "set).",
+    )
+    url_path = graphene.String(
+        required=True, description="Path relative to the site root, e.g. /blog/my-post/."
+    )
+    date = graphene.Date(required=True, description="The post's date, as shown to readers.")
+    first_published_at = graphene.DateTime(description="When the post was first published.")
+    last_published_at = graphene.DateTime(description="When the post was last published.")
+    intro = graphene.String(required=True, description="Plain-text summary, possibly empty.")
+    tags = graphene.List(
+        graphene.NonNull(TagType), required=True, description="The post's tags, by name."
+    )
+    seo_title = graphene.String(
+        required=True, description="Title for search engines; empty means use the title."
+    )
+    search_description = graphene.String(
+        required=True, description="Meta description; empty means use the intro."
+    )
+    body = graphene.List(
+        graphene.NonNull(StreamFieldInterface),
+        required=True,
+        description="The post's blocks, in order.",
+    )
+    sources = graphene.List(
+        graphene.NonNull(SourceType),
+        required=True,
+        description="Numbered references of the post, in order; blocks cite them by number.",
+    )
+    comments_open = graphene.Boolean(
+        required=True,
+        description="False when the post disallows comments or its comment window has closed.",
+    )
+    comment_count = graphene.Int(required=True, description="Approved comments, replies included.")
+    comments = graphene.List(
+        graphene.NonNull(CommentType),
+        required=True,
+        description="Approved top-level comments, oldest first, each with its approved replies.",
+    )
+    previous_post = graphene.Field(
+        lambda: PostType, description="The next older visible post of the same blog."
+    )
+    next_post = graphene.Field(
+        lambda: PostType, description="The next newer visible post of the same blog."
+    )
+    reading_time = graphene.Int(
+        required=True,
+        description=f"Estimated minutes to read the intro, text and quotes ({WORDS_PER_MINUTE} "
+        "words a minute, at least 1).",
+    )
+    thumbnail = graphene.Field(
+        ImageType, description="The image of the post's first figure, for lists and cards."
+    )
+
+    class Meta:
+        model = BlogPostPage
+        name = "Post"
+        description = "A live, public blog post (or, with a preview token, its latest draft)."
+        fields = [
+            "id",
+            "title",
+            "slug",
+            "date",
+            "first_published_at",
+            "last_published_at",
+            "intro",
+            "seo_title",
+            "search_description",
+        ]
+
+    @staticmethod
+    def resolve_url(post: BlogPostPage, info: GraphQLResolveInfo) -> str:
+        return page_path_and_url(post, info.context)[1]
+
+    @staticmethod
+    def resolve_url_path(post: BlogPostPage, info: GraphQLResolveInfo) -> str:
+        return page_path_and_url(post, info.context)[0]
+
+    @staticmethod
+    def resolve_tags(post: BlogPostPage, info: GraphQLResolveInfo) -> list[Tag]:
+        return batch_of(post, info.context).tags(post)
+
+    @staticmethod
+    def resolve_body(post: BlogPostPage, info: GraphQLResolveInfo) -> list[BodyBlock]:
+        return [block for block in batch_of(post, info.context).body(post) if servable(block)]
+
+    @staticmethod
+    def resolve_sources(post: BlogPostPage, info: GraphQLResolveInfo) -> list[BlogPostSource]:
+        return list(batch_of(post, info.context).sources(post).values())
+
+    @staticmethod
+    def resolve_comments_open(post: BlogPostPage, info: GraphQLResolveInfo) -> bool:
+        return comments_open(post)
+
+    @staticmethod
+    def resolve_comment_count(post: BlogPostPage, info: GraphQLResolveInfo) -> int:
+        return batch_of(post, info.context).comment_counts[post.pk]
+
+    @staticmethod
+    def resolve_comments(post: BlogPostPage, info: GraphQLResolveInfo):
+        return batch_of(post, info.context).threads[post.pk]
+
+    @staticmethod
+    def resolve_previous_post(post: BlogPostPage, info: GraphQLResolveInfo):
+        return batch_of(post, info.context).neighbours(post)[0]
+
+    @staticmethod
+    def resolve_next_post(post: BlogPostPage, info: GraphQLResolveInfo):
+        return batch_of(post, info.context).neighbours(post)[1]
+
+    @staticmethod
+    def resolve_reading_time(post: BlogPostPage, info: GraphQLResolveInfo) -> int:
+        texts = [post.intro]
+        for child in post.body.raw_data:
+            if child["type"] == "text":
+                texts.append(strip_tags(child["value"]))
+            elif child["type"] == "quote":
+                texts.append(child["value"].get("text") or "")
+        words = sum(len(text.split()) for text in texts)
+        return max(1, round(words / WORDS_PER_MINUTE))
+
+    @staticmethod
+    def resolve_thumbnail(post: BlogPostPage, info: GraphQLResolveInfo):
+        return batch_of(post, info.context).images.get(post.first_figure_image_id)
+
+
+class PostOrderEnum(graphene.Enum):
+    NEWEST = "newest"
+    OLDEST = "oldest"
+
+    class Meta:
+        name = "PostOrder"
+        description = "The order of a list of posts: by date, then by id."
+
+
+class PaginationType(graphene.ObjectType):
+    total = graphene.Int(required=True, description="Posts matching, on all pages.")
+    count = graphene.Int(required=True, description="Posts on this page.")
+    per_page = graphene.Int(required=True, description="Page size actually used (capped).")
+    current_page = graphene.Int(required=True, description="This page's number, from 1.")
+    prev_page = graphene.Int(description="The previous page's number; null on the first page.")
+    next_page = graphene.Int(description="The next page's number; null on the last page.")
+    total_pages = graphene.Int(required=True, description="Number of pages (0 when empty).")
+
+    class Meta:
+        name = "Pagination"
+        description = "Where a page of posts sits in the whole list."
+
+
+class PostListType(graphene.ObjectType):
+    items = graphene.List(
+        graphene.NonNull(PostType), required=True, description="The posts of this page."
+    )
+    pagination = graphene.Field(
+        PaginationType, required=True, description="Where this page sits in the whole list."
+    )
+
+    class Meta:
+        name = "PostList"
+        description = "One page of posts."

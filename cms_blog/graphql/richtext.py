@@ -1,0 +1,90 @@
+"""Rich text to final HTML for many blocks at once, with links to hidden pages dropped.
+
+Wagtail's ``expand_db_html`` resolves the links of one string per call (a query per call); a list
+of posts has many text blocks, so all of them are rewritten in one pass of the same rewriter
+classes, with the page and document rules replaced by ones that see only what the public may."""
+
+import re
+
+from django.db.models import Q
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.html import escape
+from wagtail.documents import get_document_model
+from wagtail.models import Page, PageQuerySet
+from wagtail.rich_text import features
+from wagtail.rich_text.rewriters import EmbedRewriter, LinkRewriter, MultiRuleRewriter
+
+from ..conf import blog_settings
+
+# Draftail never writes HTML comments, so this cannot occur inside a block's own HTML.
+SEPARATOR = "<!--cms-blog-block-->"
+# A link the rules could not resolve is rewritten to a bare <a>; its text stays, as plain text.
+DEAD_LINK = re.compile(r"<a>(.*?)</a>", re.DOTALL)
+
+
+def page_path_and_url(page: Page, request: HttpRequest) -> tuple[str, str]:
+    """A page's path relative to its site root and its absolute URL, on ``FRONTEND_BASE_URL``
+    when the site is rendered by a separate frontend."""
+    _site_id, root_url, path = page.get_url_parts(request) or (None, None, None)
+    # Headless sites may not route pages through wagtail_serve: fall back to the tree path.
+    path = path or page.url_path
+    base = blog_settings.FRONTEND_BASE_URL or root_url or request.build_absolute_uri("/")
+    return path, base.rstrip("/") + path
+
+
+def public_pages() -> PageQuerySet:
+    """Pages anyone may read, of any type: the rule of ``visible_posts`` for every page, so a
+    link never points at a draft, a private section or an expired page."""
+    return (
+        Page.objects.live()
+        .public()
+        .filter(Q(expire_at__isnull=True) | Q(expire_at__gt=timezone.now()))
+    )
+
+
+def linked_ids(attrs_list: list[dict]) -> list[int]:
+    # A hand-edited id that is not a number links to nothing (and must not reach the query).
+    return [int(attrs["id"]) for attrs in attrs_list if str(attrs.get("id", "")).isdigit()]
+
+
+def rewriter(request: HttpRequest) -> MultiRuleRewriter:
+    def page_links(attrs_list: list[dict]) -> list[str]:
+        pages = public_pages().in_bulk(linked_ids(attrs_list))
+        pages = {str(pk): page for pk, page in pages.items()}
+        return [
+            f'<a href="{escape(page_path_and_url(page, request)[1])}">' if page else "<a>"
+            for page in (pages.get(str(attrs.get("id"))) for attrs in attrs_list)
+        ]
+
+    def document_links(attrs_list: list[dict]) -> list[str]:
+        documents = get_document_model().objects.in_bulk(linked_ids(attrs_list))
+        documents = {str(pk): document for pk, document in documents.items()}
+        return [
+            f'<a href="{escape(request.build_absolute_uri(document.url))}">' if document else "<a>"
+            for document in (documents.get(str(attrs.get("id"))) for attrs in attrs_list)
+        ]
+
+    link_rules = {
+        linktype: handler.expand_db_attributes_many
+        for linktype, handler in features.get_link_types().items()
+    }
+    embed_rules = {
+        embedtype: handler.expand_db_attributes_many
+        for embedtype, handler in features.get_embed_types().items()
+    }
+    return MultiRuleRewriter(
+        [
+            LinkRewriter(bulk_rules={**link_rules, "page": page_links, "document": document_links}),
+            EmbedRewriter(bulk_rules=embed_rules),
+        ]
+    )
+
+
+def render_rich_texts(sources: list[str], request: HttpRequest) -> list[str]:
+    """The final HTML of each rich text source, in order; links and embeds of all of them are
+    resolved together, in a fixed number of queries."""
+    if not sources:
+        return []
+    html = rewriter(request)(SEPARATOR.join(sources))
+    return DEAD_LINK.sub(r"\1", html).split(SEPARATOR)

@@ -1,0 +1,19 @@
+"""The request's Wagtail site and its visible posts, for every resolver of the API."""
+
+from django.http import HttpRequest
+from wagtail.models import PageQuerySet, Site
+
+from ..models import BlogPostPage, visible_posts
+
+
+def site_posts(request: HttpRequest) -> PageQuerySet:
+    """Live, public posts of the request's site; none when no site answers the request's host
+    (``visible_posts(None)`` would mean every site's posts)."""
+    site = Site.find_for_request(request)
+    return visible_posts(site) if site else BlogPostPage.objects.none()
+
+
+def parse_id(value: str | int | None) -> int | None:
+    """A page or comment id from a GraphQL ``ID``; None when it is not a positive integer."""
+    text = str(value).strip() if value is not None else ""
+    return int(text) if text.isdigit() and int(text) > 0 else None

@@ -1,0 +1,94 @@
+"""The GraphQL endpoint: graphene-django's view with every guard of the public API.
+
+Refused before anything executes (and so before any SQL query): bodies over
+``GRAPHQL_MAX_BODY_BYTES``, form-encoded posts, batches, and documents breaking the validation
+rules of ``limits.py``. Unexpected errors are logged and, unless ``DEBUG``, answered with a generic
+message."""
+
+import logging
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.cache import patch_cache_control
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from graphene_django.views import GraphQLView, HttpError
+from graphql import GraphQLError
+
+from ..conf import blog_settings
+from .limits import validation_rules
+from .preview import is_preview
+
+logger = logging.getLogger("cms_blog.graphql")
+
+# The browser sends these cross-site without a CORS preflight; JSON bodies need one, which is
+# what keeps the endpoint safe from cross-site request forgery without a CSRF token.
+FORM_CONTENT_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data", "text/plain")
+
+
+def graphiql_enabled() -> bool:
+    """GraphiQL is served when ``CMS_BLOG["GRAPHIQL"]`` says so, else only when DEBUG is on."""
+    configured = blog_settings.GRAPHIQL
+    return settings.DEBUG if configured is None else bool(configured)
+
+
+@method_decorator(csrf_exempt, name="dispatch")
+class BlogGraphQLView(GraphQLView):
+    """Serves ``cms_blog.graphql.schema.schema`` (or the ``schema`` given to ``as_view``, for a
+    host site's own schema) with the blog's limits, error masking and cache headers."""
+
+    def __init__(self, schema=None, **kwargs) -> None:
+        if schema is None:
+            from .schema import schema
+        super().__init__(schema=schema, **kwargs)
+
+    def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        # Django makes one view instance per request, and settings are read on every request.
+        self.graphiql = graphiql_enabled()
+        self.validation_rules = validation_rules()
+        refusal = self.refuse(request)
+        if refusal:
+            return refusal
+        response = super().dispatch(request, *args, **kwargs)
+        if is_preview(request):
+            patch_cache_control(response, private=True, no_store=True)
+        return response
+
+    def refuse(self, request: HttpRequest) -> HttpResponse | None:
+        """An error response for requests refused before parsing, else None."""
+        limit = blog_settings.GRAPHQL_MAX_BODY_BYTES
+        try:
+            declared = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            declared = 0
+        # The declared length is checked before reading; the body itself in case it lied.
+        too_big = (
+            declared > limit
+            or len(request.META.get("QUERY_STRING", "")) > limit
+            or (request.method == "POST" and len(request.body) > limit)
+        )
+        if too_big:
+            return error_response(
+                _("The request is larger than %(limit)s bytes.") % {"limit": limit}, 413
+            )
+        if request.method == "POST" and self.get_content_type(request) in FORM_CONTENT_TYPES:
+            return error_response(_("Send the query as application/json."), 415)
+        return None
+
+    @staticmethod
+    def format_error(error: Exception) -> dict:
+        """Errors the API raises on purpose keep their message; anything else is logged with its
+        traceback and, unless DEBUG, reaches the client only as "Internal server error"."""
+        original = error.original_error if isinstance(error, GraphQLError) else error
+        if original is None or isinstance(original, GraphQLError | HttpError):
+            return GraphQLView.format_error(error)
+        logger.error("GraphQL request failed: %s", original, exc_info=original)
+        formatted = GraphQLView.format_error(error)
+        if not settings.DEBUG:
+            formatted["message"] = _("Internal server error.")
+        return formatted
+
+
+def error_response(message: str, status: int) -> JsonResponse:
+    return JsonResponse({"errors": [{"message": message}]}, status=status)
