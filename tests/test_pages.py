@@ -1,0 +1,331 @@
+"""The blog index (list, pagination, tag filter, hidden posts) and the post page (meta, prev/next),
+and the constant number of SQL queries each runs."""
+
+import datetime
+
+import pytest
+from bs4 import BeautifulSoup
+from django.utils import timezone
+from wagtail.models import PageViewRestriction
+
+from cms_blog.models import BlogIndexPage
+
+DAY = datetime.timedelta(days=1)
+START = datetime.date(2024, 1, 1)
+
+
+def soup_of(response) -> BeautifulSoup:
+    assert response.status_code == 200
+    return BeautifulSoup(response.content, "html.parser")
+
+
+def listed_titles(client, index: BlogIndexPage, query: str = "") -> list[str]:
+    soup = soup_of(client.get(index.url + query))
+    return [link.get_text() for link in soup.select(".cms-blog-list h2 a")]
+
+
+@pytest.fixture
+def dated_posts(make_post):
+    """Create posts "Post 1".."Post n", one a day from START: "Post n" is the newest."""
+
+    def make(count: int, **fields) -> list:
+        return [
+            make_post(f"Post {number}", date=START + number * DAY, **fields)
+            for number in range(1, count + 1)
+        ]
+
+    return make
+
+
+# ---------------------------------------------------------------------------------------------
+# The index
+
+
+def test_index_lists_posts_newest_first(client, blog_index, make_post):
+    make_post("Middle", date=START + DAY)
+    make_post("Oldest", date=START)
+    make_post("Newest", date=START + 2 * DAY)
+    make_post("Same day as Newest, written later", date=START + 2 * DAY)
+
+    assert listed_titles(client, blog_index) == [
+        "Same day as Newest, written later",  # same date: the later post first
+        "Newest",
+        "Middle",
+        "Oldest",
+    ]
+
+
+def test_index_card_has_link_date_tags_intro_and_thumbnail(
+    client, blog_index, make_post, make_image
+):
+    post = make_post(
+        "Vienna 1815",
+        date=START,
+        intro="The Congress redraws Europe.",
+        tags=["Diplomacy"],
+        body=[("text", "<p>Text first.</p>"), ("figure", {"image": make_image()})],
+    )
+
+    card = soup_of(client.get(blog_index.url)).select_one(".cms-blog-card")
+
+    assert card.select_one("h2 a")["href"] == post.url
+    assert card.select_one("time")["datetime"] == "2024-01-01"
+    assert card.select_one("a[rel=tag]")["href"] == "?tag=diplomacy"
+    assert "The Congress redraws Europe." in card.get_text()
+    thumbnail = card.select_one(".cms-blog-card-image img")
+    assert ".fill-400x300" in thumbnail["src"]
+    assert thumbnail["loading"] == "lazy"
+
+
+def test_index_card_without_figure_has_no_thumbnail(client, blog_index, make_post):
+    make_post("Words only", body=[("quote", {"text": "No image here."})])
+    assert soup_of(client.get(blog_index.url)).select_one(".cms-blog-card-image") is None
+
+
+@pytest.mark.parametrize(
+    ("query", "titles", "label"),
+    [
+        ("", ["Post 5", "Post 4"], "Page 1 of 3"),  # the first page by default
+        ("?page=2", ["Post 3", "Post 2"], "Page 2 of 3"),  # a middle page
+        ("?page=3", ["Post 1"], "Page 3 of 3"),  # the last, partial page
+        ("?page=99", ["Post 1"], "Page 3 of 3"),  # out of range: the last page, not a 404
+        ("?page=0", ["Post 1"], "Page 3 of 3"),  # below range: the last page too (Django's rule)
+        ("?page=two", ["Post 5", "Post 4"], "Page 1 of 3"),  # not a number: the first page
+    ],
+)
+def test_index_pagination(client, settings, blog_index, dated_posts, query, titles, label):
+    settings.CMS_BLOG = {"PAGE_SIZE": 2}
+    dated_posts(5)
+
+    soup = soup_of(client.get(blog_index.url + query))
+
+    assert [link.get_text() for link in soup.select(".cms-blog-list h2 a")] == titles
+    assert label in soup.select_one(".cms-blog-pagination").get_text()
+
+
+def test_pagination_links(client, settings, blog_index, dated_posts):
+    settings.CMS_BLOG = {"PAGE_SIZE": 2}
+    dated_posts(5)
+
+    first = soup_of(client.get(blog_index.url)).select_one(".cms-blog-pagination")
+    middle = soup_of(client.get(blog_index.url + "?page=2")).select_one(".cms-blog-pagination")
+    last = soup_of(client.get(blog_index.url + "?page=3")).select_one(".cms-blog-pagination")
+
+    assert first.select_one("a[rel=prev]") is None
+    assert first.select_one("a[rel=next]")["href"] == "?page=2"
+    assert middle.select_one("a[rel=prev]")["href"] == "?page=1"
+    assert middle.select_one("a[rel=next]")["href"] == "?page=3"
+    assert last.select_one("a[rel=next]") is None
+
+
+def test_one_page_has_no_pagination(client, blog_index, dated_posts):
+    dated_posts(3)
+    assert soup_of(client.get(blog_index.url)).select_one(".cms-blog-pagination") is None
+
+
+def test_tag_filter(client, blog_index, make_post):
+    make_post("Vienna", tags=["Diplomacy", "Europe"], date=START)
+    make_post("Waterloo", tags=["War", "Europe"], date=START + DAY)
+    make_post("Untagged")
+
+    soup = soup_of(client.get(blog_index.url + "?tag=diplomacy"))
+
+    assert [link.get_text() for link in soup.select(".cms-blog-list h2 a")] == ["Vienna"]
+    header = soup.select_one(".cms-blog-filter")
+    assert "Posts tagged “Diplomacy”" in header.get_text()
+    assert header.select_one("a")["href"] == blog_index.url
+    assert listed_titles(client, blog_index, "?tag=europe") == ["Waterloo", "Vienna"]
+
+
+def test_tag_filter_keeps_the_tag_in_pagination_links(client, settings, blog_index, dated_posts):
+    settings.CMS_BLOG = {"PAGE_SIZE": 2}
+    dated_posts(3, tags=["Europe"])
+
+    soup = soup_of(client.get(blog_index.url + "?tag=europe"))
+
+    assert soup.select_one(".cms-blog-pagination a[rel=next]")["href"] == "?tag=europe&page=2"
+    assert listed_titles(client, blog_index, "?tag=europe&page=2") == ["Post 1"]
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("", "No posts yet. Check back soon."),  # a blog with nothing published
+        ("?tag=drafts", "No posts carry this tag yet."),  # a tag only hidden posts carry
+    ],
+)
+def test_index_empty_state(client, blog_index, make_post, query, message):
+    make_post("A draft", live=False, tags=["Drafts"])
+
+    soup = soup_of(client.get(blog_index.url + query))
+
+    assert soup.select_one(".cms-blog-list") is None
+    assert soup.select_one(".cms-blog-empty").get_text() == message
+
+
+def hide_by_draft(post):
+    post.unpublish()
+
+
+def hide_by_password(post):
+    PageViewRestriction.objects.create(
+        page=post, restriction_type=PageViewRestriction.PASSWORD, password="secret"
+    )
+
+
+def hide_by_login(post):
+    PageViewRestriction.objects.create(page=post, restriction_type=PageViewRestriction.LOGIN)
+
+
+def hide_by_expiry(post):
+    # Live until the scheduled unpublish job runs, but its expiry date is past.
+    post.expire_at = timezone.now() - datetime.timedelta(minutes=1)
+    post.save(update_fields=["expire_at"])
+
+
+@pytest.mark.parametrize(
+    "hide",
+    [
+        hide_by_draft,  # unpublished
+        hide_by_password,  # private: a password view restriction
+        hide_by_login,  # private: readable only by logged-in users
+        hide_by_expiry,  # expired, not yet unpublished
+    ],
+)
+def test_hidden_posts_are_never_listed_or_linked(client, blog_index, dated_posts, hide):
+    older, hidden, newer = dated_posts(3)
+    hide(hidden)
+
+    assert listed_titles(client, blog_index) == ["Post 3", "Post 1"]
+    nav = soup_of(client.get(newer.url)).select_one(".cms-blog-post-nav")
+    assert nav.select_one("a[rel=prev]")["href"] == older.url  # skips the hidden post
+
+
+def test_posts_under_a_private_index_are_not_listed_elsewhere(client, site_root, make_post):
+    # Only the blog's own children are listed; a second blog's posts stay on that blog.
+    other = site_root.add_child(instance=BlogIndexPage(title="Other blog", slug="other"))
+    make_post("Elsewhere", parent=other)
+    mine = make_post("Mine")
+
+    assert listed_titles(client, mine.get_parent().specific) == ["Mine"]
+
+
+# ---------------------------------------------------------------------------------------------
+# The post page
+
+
+def test_post_page_header_and_meta(client, blog_index, make_post):
+    post = make_post(
+        "Vienna 1815", date=START, intro="The Congress redraws Europe.", tags=["Diplomacy"]
+    )
+
+    soup = soup_of(client.get(post.url))
+
+    assert soup.select_one("article h1").get_text() == "Vienna 1815"
+    assert soup.select_one("article time")["datetime"] == "2024-01-01"
+    assert soup.select_one("article a[rel=tag]")["href"] == f"{blog_index.url}?tag=diplomacy"
+    assert soup.select_one("meta[name=description]")["content"] == "The Congress redraws Europe."
+    assert "cms-blog-post" in soup.body["class"]
+
+
+def test_post_meta_description_prefers_the_search_description(client, make_post):
+    post = make_post("Vienna", intro="The intro.", search_description="For search engines.")
+    soup = soup_of(client.get(post.url))
+    assert soup.select_one("meta[name=description]")["content"] == "For search engines."
+
+
+@pytest.mark.parametrize(
+    ("position", "previous", "following"),
+    [
+        (0, None, "Post 2"),  # the oldest post has only a newer one
+        (1, "Post 1", "Post 3"),  # a middle post has both
+        (2, "Post 2", None),  # the newest post has only an older one
+    ],
+)
+def test_previous_and_next_post(client, dated_posts, position, previous, following):
+    posts = dated_posts(3)
+
+    nav = soup_of(client.get(posts[position].url)).select_one(".cms-blog-post-nav")
+
+    links = {link["rel"][0]: link.get_text(" ", strip=True) for link in nav.select("a")}
+    assert links.get("prev") == (f"Previous post {previous}" if previous else None)
+    assert links.get("next") == (f"Next post {following}" if following else None)
+
+
+def test_previous_and_next_break_date_ties_by_creation_order(make_post):
+    first = make_post("First", date=START)
+    second = make_post("Second", date=START)
+    third = make_post("Third", date=START)
+
+    assert (second.previous_post(), second.next_post()) == (first, third)
+
+
+def test_a_lone_post_has_no_post_nav(client, make_post):
+    post = make_post("Alone")
+    assert soup_of(client.get(post.url)).select_one(".cms-blog-post-nav") is None
+
+
+# ---------------------------------------------------------------------------------------------
+# SQL queries: constant whatever the number of posts, blocks, images and sources
+
+# Anonymous GETs once renditions exist. Both start with Wagtail's own work (site, routing to the
+# page, view restrictions); then the index counts and loads one page of posts, their tags, their
+# thumbnails with renditions and the filtered tag; the post loads its tags, images with renditions,
+# sources, approved comments, and runs the previous and next post lookups.
+INDEX_QUERIES = 12
+POST_QUERIES = 16
+
+
+@pytest.fixture
+def blog_with_images(make_post, make_image):
+    """A blog of ``count`` posts, each with a figure, a tag and a source."""
+
+    def make(count: int) -> list:
+        image = make_image()
+        return [
+            make_post(
+                f"Post {number}",
+                date=START + number * DAY,
+                tags=[f"tag-{number}", "all"],
+                body=[("figure", {"image": image, "source": 1})],
+                sources=[f"Source of post {number}"],
+            )
+            for number in range(count)
+        ]
+
+    return make
+
+
+@pytest.mark.parametrize("count", [3, 30])  # fewer posts than a page, then three pages' worth
+def test_index_queries_are_constant(client, django_assert_num_queries, blog_with_images, count):
+    index = blog_with_images(count)[0].get_parent()
+    client.get(index.url)  # creates the renditions
+
+    with django_assert_num_queries(INDEX_QUERIES):
+        response = client.get(index.url + "?tag=all")
+
+    assert len(soup_of(response).select(".cms-blog-card img")) == min(count, 10)
+
+
+@pytest.mark.parametrize("count", [3, 30])  # figures and sources in one post
+def test_post_queries_are_constant(
+    client, django_assert_num_queries, make_post, make_image, dated_posts, count
+):
+    dated_posts(2)  # so that the post has an older sibling (and the query for a newer one)
+    post = make_post(
+        "Long read",
+        date=START + 10 * DAY,
+        body=[
+            ("figure", {"image": make_image(f"Image {n}"), "source": n + 1}) for n in range(count)
+        ]
+        + [("quote", {"text": "A quotation", "source": 1})],
+        sources=[f"Source {n}" for n in range(count)],
+    )
+    client.get(post.url)  # creates the renditions
+
+    with django_assert_num_queries(POST_QUERIES):
+        response = client.get(post.url)
+
+    soup = soup_of(response)
+    assert len(soup.select(".cms-blog-figure img")) == count
+    assert len(soup.select(".cms-blog-sources li")) == count
