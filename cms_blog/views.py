@@ -67,7 +67,9 @@ def post_comment(request: HttpRequest, post_id: int) -> HttpResponse:
             return response
         for name, messages in result.errors.items():
             for message in messages:
-                form.add_error(None if name in ("__all__", "post_id") else name, message)
+                # Errors about the post or the reply target have no visible field: above the form.
+                visible = name in form.fields and not form.fields[name].widget.is_hidden
+                form.add_error(name if visible else None, message)
     # Wagtail renders the page as usual; the comment section picks up the bound form.
     response = post.serve(request)
     response.context_data["comment_form"] = form

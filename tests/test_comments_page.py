@@ -1,0 +1,445 @@
+"""The comment section of the post page: thread, heading, form, POST/redirect/GET, queries."""
+
+import re
+import time
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from cms_blog.forms import form_timestamp
+from cms_blog.models import Comment
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Flood counters live in the cache: every test starts with none."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def owner(django_user_model):
+    return django_user_model.objects.create_user("owner", "owner@example.com", "pw")
+
+
+@pytest.fixture
+def post(make_post, owner):
+    return make_post("Vienna", owner=owner)
+
+
+def comment(post, status=Comment.Status.APPROVED, **fields):
+    values = {"author_name": "Ann", "author_email": "ann@example.com", "body": "Hello", **fields}
+    return Comment.objects.create(post=post, status=status, **values)
+
+
+def section(response) -> str:
+    html = response.content.decode()
+    return html[html.index('id="comments"') :]
+
+
+def form_data(post, **fields):
+    return {
+        "body": "Great post!",
+        "author_name": "Bea",
+        "author_email": "bea@example.com",
+        "author_url": "",
+        "homepage": "",
+        # shown a minute ago: a person's pace
+        "timestamp": form_timestamp(post.pk, time.time() - 60),
+        **fields,
+    }
+
+
+def post_url(post) -> str:
+    return f"/comments/post/{post.pk}/"
+
+
+@pytest.mark.parametrize(
+    ("approved", "heading"),
+    [
+        # singular
+        (1, "One thought on “Vienna”"),
+        # plural
+        (3, "3 thoughts on “Vienna”"),
+        # none: no heading at all
+        (0, None),
+    ],
+)
+def test_heading_counts_approved_comments(client, post, approved, heading):
+    for number in range(approved):
+        comment(post, body=f"comment {number}")
+    comment(post, status=Comment.Status.PENDING, body="not counted")
+
+    html = section(client.get(post.url))
+
+    if heading:
+        assert f'id="comments-title">{heading}</h2>' in html
+    else:
+        assert "thoughts on" not in html and "One thought" not in html
+
+
+def test_thread_structure_replies_inside_parent(client, post):
+    first = comment(post, body="First")
+    reply = comment(post, parent=first, body="Reply", author_name="Bob")
+    nested = comment(post, parent=reply, body="Nested", author_name="Cy")
+    second = comment(post, body="Second")
+
+    html = section(client.get(post.url))
+
+    assert "4 thoughts on" in html  # replies count too
+    for item in (first, reply, nested, second):
+        assert f'id="comment-{item.pk}"' in html
+        assert f'href="#comment-{item.pk}"' in html
+    first_li = html.index(f'id="comment-{first.pk}"')
+    reply_li = html.index(f'id="comment-{reply.pk}"')
+    nested_li = html.index(f'id="comment-{nested.pk}"')
+    second_li = html.index(f'id="comment-{second.pk}"')
+    assert first_li < reply_li < nested_li < second_li
+    # the reply is inside its parent's element: the parent's <li> closes after the nested one
+    between = html[first_li:second_li]
+    assert between.count('<ol class="cms-blog-comment-replies">') == 2
+    assert 'class="cms-blog-comment cms-blog-comment-depth-2' in html
+
+
+@pytest.mark.parametrize(
+    "status",
+    [
+        # waiting for a moderator
+        Comment.Status.PENDING,
+        # caught as spam
+        Comment.Status.SPAM,
+        # trashed
+        Comment.Status.TRASH,
+    ],
+)
+def test_unapproved_comments_are_not_shown(client, post, status):
+    hidden = comment(post, status=status, body="Hidden text")
+
+    html = section(client.get(post.url))
+
+    assert "Hidden text" not in html
+    assert f"comment-{hidden.pk}" not in html
+
+
+def test_comment_fields_are_escaped(client, post):
+    comment(
+        post,
+        author_name="<b>Eve</b>",
+        author_url="javascript:alert(1)",
+        body='<script>alert("x")</script>\nline two\n\npara two https://example.com/a?b=1&c=2',
+    )
+    comment(post, author_name="Web", author_url="https://web.example/", body="Linked author")
+
+    html = section(client.get(post.url))
+
+    assert "<script>" not in html
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;<br>line two</p>" in html
+    assert "<p>para two" in html
+    assert (
+        '<a href="https://example.com/a?b=1&amp;c=2" rel="nofollow ugc">'
+        "https://example.com/a?b=1&amp;c=2</a>" in html
+    )
+    assert "&lt;b&gt;Eve&lt;/b&gt;" in html
+    assert "javascript:" not in html
+    assert '<a href="https://web.example/" rel="nofollow ugc noopener">Web</a>' in html
+
+
+def test_email_and_ip_never_reach_the_page(client, post):
+    comment(post, author_email="secret-address@example.com", ip_address="192.0.2.55")
+
+    html = client.get(post.url).content.decode()
+
+    assert "secret-address" not in html
+    assert "192.0.2.55" not in html
+
+
+def test_badges_for_post_owner_and_staff(client, post, owner, django_user_model):
+    staff = django_user_model.objects.create_user("mod", "mod@example.com", "pw", is_staff=True)
+    reader = django_user_model.objects.create_user("reader", "r@example.com", "pw")
+    by_owner = comment(post, user=owner, author_name="Owner", body="owner says")
+    by_staff = comment(post, user=staff, author_name="Mod", body="staff says")
+    by_reader = comment(post, user=reader, author_name="Reader", body="reader says")
+
+    html = section(client.get(post.url))
+
+    def item(c):
+        start = html.index(f'id="comment-{c.pk}"')
+        return html[start : html.index("</article>", start)]
+
+    assert '<span class="cms-blog-comment-badge">Author</span>' in item(by_owner)
+    assert '<span class="cms-blog-comment-badge">Staff</span>' in item(by_staff)
+    assert "cms-blog-comment-badge" not in item(by_reader)
+
+
+def test_form_is_rendered_with_note_and_csrf(client, post):
+    html = section(client.get(post.url))
+
+    assert 'id="respond"' in html
+    assert "Leave a Reply" in html
+    assert f'action="/comments/post/{post.pk}/"' in html
+    assert 'name="csrfmiddlewaretoken"' in html
+    assert re.search(
+        r"Your email address will not be published\. Required fields are marked <span[^>]*>\*",
+        html,
+    )
+    for label in ("Comment", "Name", "Email", "Website"):
+        assert f">{label}</label>" in html
+    assert 'name="homepage"' in html and 'name="timestamp"' in html
+
+
+def test_reply_link_and_cancel(client, post):
+    parent = comment(post, author_name="Ann")
+
+    html = section(client.get(post.url))
+    assert f'href="?replyto={parent.pk}#respond"' in html
+
+    html = section(client.get(f"{post.url}?replyto={parent.pk}"))
+    assert "Leave a Reply to Ann" in html
+    assert f'<a class="cms-blog-cancel-reply" rel="nofollow" href="{post.url}#respond">' in html
+    assert f'name="parent_id" value="{parent.pk}"' in html
+
+
+def test_no_reply_link_at_max_depth(client, post, settings):
+    settings.CMS_BLOG = {"MAX_DEPTH": 2}
+    parent = comment(post)
+    reply = comment(post, parent=parent, body="deepest")
+
+    html = section(client.get(post.url))
+
+    assert f"?replyto={parent.pk}#" in html
+    assert f"?replyto={reply.pk}#" not in html
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        # the author closed comments
+        {"allow_comments": False},
+    ],
+)
+def test_closed_post_shows_notice_and_no_form(client, make_post, fields):
+    closed = make_post("Closed", **fields)
+    comment(closed, body="Old discussion")
+
+    html = section(client.get(closed.url))
+
+    assert "Comments are closed." in html
+    assert "Old discussion" in html
+    assert 'id="respond"' not in html
+    assert "?replyto=" not in html
+
+
+def test_comments_disabled_hides_the_section(client, post, settings):
+    settings.CMS_BLOG = {"COMMENTS_ENABLED": False}
+
+    assert 'id="comments"' not in client.get(post.url).content.decode()
+
+
+# --- Submitting from the page ----------------------------------------------------------------
+
+
+def test_published_comment_redirects_to_its_permalink(client, post, settings):
+    settings.CMS_BLOG = {"MODERATION": "none"}
+
+    response = client.post(post_url(post), form_data(post))
+
+    created = Comment.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"{post.url}#comment-{created.pk}"
+    assert created.status == Comment.Status.APPROVED
+    assert "Great post!" in section(client.get(post.url))
+
+
+def test_pending_comment_is_shown_only_to_its_author(client, post):
+    response = client.post(post_url(post), form_data(post, body="Held back"))
+
+    held = Comment.objects.get()
+    assert held.status == Comment.Status.PENDING
+    assert response["Location"] == f"{post.url}#comment-{held.pk}"
+
+    mine = section(client.get(response["Location"]))
+    assert f'id="comment-{held.pk}"' in mine
+    assert "Your comment is awaiting moderation." in mine
+    assert "Held back" in mine
+    assert "thoughts on" not in mine  # the count is of approved comments only
+
+    theirs = section(Client().get(post.url))
+    assert "Held back" not in theirs
+    assert "awaiting moderation" not in theirs
+
+
+def test_pending_reply_shows_under_its_parent_for_its_author(client, post):
+    parent = comment(post)
+    client.post(post_url(post), form_data(post, parent_id=parent.pk, body="My reply"))
+    reply = Comment.objects.get(parent=parent)
+
+    html = section(client.get(post.url))
+
+    parent_li = html.index(f'id="comment-{parent.pk}"')
+    assert html.index('<ol class="cms-blog-comment-replies">', parent_li) < html.index(
+        f'id="comment-{reply.pk}"'
+    )
+
+
+def test_forged_pending_cookie_shows_nothing(client, post):
+    held = comment(post, status=Comment.Status.PENDING, body="Somebody else's")
+    client.cookies["cms_blog_pending_comments"] = str(held.pk)
+
+    assert "Somebody else's" not in section(client.get(post.url))
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "message"),
+    [
+        # required name
+        ({"author_name": ""}, "author_name", "This field is required."),
+        # bad email
+        ({"author_email": "nope"}, "author_email", "Enter a valid email address."),
+        # javascript: website
+        ({"author_url": "javascript:alert(1)"}, "author_url", "http:// or https://"),
+    ],
+)
+def test_errors_rerender_the_page_with_input_kept(client, post, fields, field, message):
+    response = client.post(post_url(post), form_data(post, body="Keep <this> text", **fields))
+
+    assert response.status_code == 400
+    html = section(response)
+    assert "Keep &lt;this&gt; text</textarea>" in html
+    field_html = html[html.index(f"cms-blog-comment-field-{field}") :]
+    assert message in field_html[: field_html.index("</p>")]
+    assert not Comment.objects.exists()
+
+
+def test_policy_errors_are_shown_above_the_form(client, post):
+    client.post(post_url(post), form_data(post))
+
+    response = client.post(post_url(post), form_data(post, author_email="x@example.com"))
+
+    assert response.status_code == 400
+    assert "You are posting comments too quickly. Slow down." in section(response)
+    assert Comment.objects.count() == 1
+
+
+def test_reply_to_unapproved_comment_from_page_is_refused(client, post):
+    pending = comment(post, status=Comment.Status.PENDING)
+
+    response = client.post(post_url(post), form_data(post, parent_id=pending.pk))
+
+    assert response.status_code == 400
+    assert "You can only reply to a published comment on this post." in section(response)
+
+
+@pytest.mark.parametrize(
+    "trap",
+    [
+        # the honeypot is filled in
+        lambda post: {"homepage": "http://spam.example"},
+        # a timestamp signed for another post
+        lambda post: {"timestamp": form_timestamp(post.pk + 1, time.time() - 60)},
+        # a forged timestamp
+        lambda post: {"timestamp": "12345"},
+        # no timestamp at all
+        lambda post: {"timestamp": ""},
+    ],
+)
+def test_bots_are_silently_marked_spam(client, post, settings, trap):
+    settings.CMS_BLOG = {"MODERATION": "none"}
+
+    response = client.post(post_url(post), form_data(post, **trap(post)))
+
+    assert response.status_code == 302
+    assert Comment.objects.get().status == Comment.Status.SPAM
+
+
+def test_too_fast_submission_is_spam(client, post, settings):
+    settings.CMS_BLOG = {"MODERATION": "none", "MIN_SUBMIT_SECONDS": 3}
+
+    client.post(post_url(post), form_data(post, timestamp=form_timestamp(post.pk)))
+
+    assert Comment.objects.get().status == Comment.Status.SPAM
+
+
+def test_form_is_csrf_protected(post):
+    client = Client(enforce_csrf_checks=True)
+
+    response = client.post(post_url(post), form_data(post))
+
+    assert response.status_code == 403
+    assert not Comment.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("method", "status"),
+    [
+        # the form only posts
+        ("get", 405),
+    ],
+)
+def test_comment_url_only_accepts_post(client, post, method, status):
+    assert getattr(client, method)(post_url(post)).status_code == status
+
+
+def test_posting_to_a_draft_is_not_found(client, make_post):
+    draft = make_post("Draft", live=False)
+
+    assert client.post(post_url(draft), form_data(draft)).status_code == 404
+    assert not Comment.objects.exists()
+
+
+def test_preview_renders_the_comment_section(post):
+    comment(post, body="Visible in preview")
+    post.title = "Vienna (edited)"
+
+    response = post.make_preview_request()
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Visible in preview" in html
+    assert 'id="respond"' in html
+
+
+# --- Queries ---------------------------------------------------------------------------------
+
+
+def add_comments(post, count):
+    """Half top-level comments, half replies to them, all approved (bulk: fast)."""
+    now = timezone.now()
+    common = {"post": post, "status": Comment.Status.APPROVED, "approved_at": now}
+    tops = Comment.objects.bulk_create(
+        Comment(author_name=f"A{n}", author_email=f"a{n}@example.com", body=f"t{n}", **common)
+        for n in range(count // 2)
+    )
+    Comment.objects.bulk_create(
+        Comment(
+            parent=top,
+            depth=1,
+            author_name=f"R{n}",
+            author_email=f"r{n}@example.com",
+            body=f"r{n}",
+            **common,
+        )
+        for n, top in enumerate(tops)
+    )
+
+
+def page_queries(client, post) -> int:
+    client.get(post.url)  # warm up Wagtail's site and settings caches
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(post.url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_post_page_queries_do_not_grow_with_comments(client, make_post):
+    few, many = make_post("Few"), make_post("Many")
+    add_comments(few, 10)
+    add_comments(many, 200)
+
+    assert "10 thoughts on" in section(client.get(few.url))
+    assert "200 thoughts on" in section(client.get(many.url))
+    assert page_queries(client, few) == page_queries(client, many)
