@@ -118,6 +118,10 @@ class VideoBlockType(graphene.ObjectType):
         description = "A YouTube or Vimeo video, parsed from its URL without any network call."
 
     @staticmethod
+    def resolve_url(block: BodyBlock, info: GraphQLResolveInfo) -> str:
+        return block.value["url"]
+
+    @staticmethod
     def resolve_provider(block: BodyBlock, info: GraphQLResolveInfo) -> str:
         return parse_video_url(block.value["url"]).provider.value
 
