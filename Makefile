@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/python site/manage.py
 INSTALLED := $(VENV)/.installed
 
-.PHONY: demo test lint format screenshots clean
+.PHONY: demo test lint format benchmark screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,9 @@ lint: $(INSTALLED)
 format: $(INSTALLED)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+benchmark: $(INSTALLED)
+	$(BIN)/python benchmarks/pages.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info site/db.sqlite3 site/media site/static
