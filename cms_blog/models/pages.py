@@ -22,6 +22,7 @@ from ..blocks import BlogBodyBlock
 from ..citations import source_errors
 from ..conf import blog_settings
 from ..feeds import LatestPostsFeed
+from ..graphql.preview import HeadlessPreviewMixin
 
 
 def visible_posts(site: Site | None = None) -> PageQuerySet:
@@ -137,7 +138,7 @@ class BlogPostPageForm(WagtailAdminPageForm):
         return cleaned_data
 
 
-class BlogPostPage(Page):
+class BlogPostPage(HeadlessPreviewMixin, Page):
     date = models.DateField(_("post date"), default=timezone.localdate)
     intro = models.TextField(
         _("intro"),
