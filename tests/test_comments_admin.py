@@ -1,0 +1,347 @@
+"""Moderation in the Wagtail admin: the list, filters, search, bulk and row actions, reply,
+dashboard panel, menu count and permissions."""
+
+import pytest
+from django.contrib.auth.models import Group, Permission
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from cms_blog.models import Comment
+from cms_blog.signals import comment_approved
+
+INDEX = "/admin/cms_blog/comment/"
+MODERATE = "/admin/cms_blog/comments/moderate/"
+
+
+def reply_url(comment) -> str:
+    return f"/admin/cms_blog/comments/{comment.pk}/reply/"
+
+
+@pytest.fixture
+def post(make_post):
+    return make_post("Vienna")
+
+
+@pytest.fixture
+def make_comment(post):
+    def make(status=Comment.Status.PENDING, **fields):
+        values = {
+            "post": post,
+            "author_name": "Ann",
+            "author_email": "ann@example.com",
+            "body": "Hello there",
+            **fields,
+        }
+        return Comment.objects.create(status=status, **values)
+
+    return make
+
+
+def user_with(django_user_model, client, *codenames):
+    """A Wagtail editor (may use the admin) with the given cms_blog permissions."""
+    user = django_user_model.objects.create_user("editor", "editor@example.com", "pw")
+    group = Group.objects.create(name="Blog editors (test)")
+    group.permissions.add(Permission.objects.get(codename="access_admin"))
+    group.permissions.add(
+        *Permission.objects.filter(content_type__app_label="cms_blog", codename__in=codenames)
+    )
+    user.groups.add(group)
+    client.force_login(user)
+    return user
+
+
+def test_list_shows_the_queue(admin_client, make_comment, post):
+    comment = make_comment(author_name="<i>Ann</i>", body="A long comment " * 20)
+
+    html = admin_client.get(INDEX).content.decode()
+
+    assert "&lt;i&gt;Ann&lt;/i&gt;" in html
+    assert "A long comment A long comment" in html and "…" in html
+    assert f'<a href="/admin/pages/{post.pk}/edit/">Vienna</a>' in html
+    assert "Pending" in html
+    assert f'name="selected" value="{comment.pk}"' in html
+    assert f'name="row_action" value="approve:{comment.pk}"' in html
+    assert f'href="{reply_url(comment)}"' in html
+    # comments come from readers: no "Add" button
+    assert "/admin/cms_blog/comment/create/" not in html
+
+
+def test_list_queries_do_not_grow_with_comments(admin_client, make_comment):
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert admin_client.get(INDEX).status_code == 200
+        return len(queries)
+
+    for n in range(3):
+        make_comment(body=f"few {n}")
+    admin_client.get(INDEX)
+    few = count()
+    for n in range(30):
+        make_comment(body=f"many {n}", status=Comment.Status.APPROVED)
+
+    assert count() == few
+
+
+@pytest.mark.parametrize(
+    ("query", "shown", "hidden"),
+    [
+        # filter by status
+        ("status__exact=spam", "spam text", "pending text"),
+        # search by name
+        ("q=Zebedee", "pending text", "spam text"),
+        # search by email
+        ("q=zeb%40example.com", "pending text", "spam text"),
+        # search by text
+        ("q=spam+text", "spam text", "pending text"),
+    ],
+)
+def test_filters_and_search(admin_client, make_comment, query, shown, hidden):
+    make_comment(author_name="Zebedee", author_email="zeb@example.com", body="pending text")
+    make_comment(status=Comment.Status.SPAM, body="spam text")
+
+    html = admin_client.get(f"{INDEX}?{query}").content.decode()
+
+    assert shown in html
+    assert hidden not in html
+
+
+def test_filter_by_post_and_date(admin_client, make_comment, make_post):
+    other = make_post("Other post")
+    make_comment(body="on vienna")
+    make_comment(post=other, body="on other")
+    Comment.objects.filter(body="on other").update(created_at="2020-01-01T00:00:00Z")
+
+    by_post = admin_client.get(f"{INDEX}?post__id__exact={other.pk}").content.decode()
+    recent = admin_client.get(
+        f"{INDEX}?created_at__gte=2024-01-01+00%3A00%3A00%2B00%3A00"
+    ).content.decode()
+
+    assert "on other" in by_post and "on vienna" not in by_post
+    assert "on vienna" in recent and "on other" not in recent
+
+
+@pytest.mark.parametrize(
+    ("action", "before", "after"),
+    [
+        # approve a pending comment
+        ("approve", Comment.Status.PENDING, Comment.Status.APPROVED),
+        # mark a pending comment as spam
+        ("spam", Comment.Status.PENDING, Comment.Status.SPAM),
+        # trash an approved comment
+        ("trash", Comment.Status.APPROVED, Comment.Status.TRASH),
+        # restore spam to the queue
+        ("restore", Comment.Status.SPAM, Comment.Status.PENDING),
+        # restore from the trash to the queue
+        ("restore", Comment.Status.TRASH, Comment.Status.PENDING),
+        # restore leaves an approved comment alone
+        ("restore", Comment.Status.APPROVED, Comment.Status.APPROVED),
+    ],
+)
+def test_bulk_actions(admin_client, make_comment, action, before, after):
+    chosen = [make_comment(status=before, body=f"chosen {n}") for n in range(2)]
+    untouched = make_comment(status=before, body="untouched")
+
+    response = admin_client.post(
+        MODERATE, {"action": action, "selected": [c.pk for c in chosen], "next": f"{INDEX}?p=1"}
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == f"{INDEX}?p=1"
+    for comment in chosen:
+        comment.refresh_from_db()
+        assert comment.status == after
+        assert (comment.approved_at is not None) is (after == Comment.Status.APPROVED)
+    untouched.refresh_from_db()
+    assert untouched.status == before
+
+
+def test_row_action_changes_one_comment(admin_client, make_comment):
+    target, other = make_comment(), make_comment(body="other")
+
+    admin_client.post(MODERATE, {"row_action": f"spam:{target.pk}", "selected": [other.pk]})
+
+    target.refresh_from_db()
+    other.refresh_from_db()
+    assert target.status == Comment.Status.SPAM
+    assert other.status == Comment.Status.PENDING
+
+
+def test_bulk_approve_sends_comment_approved(
+    admin_client, make_comment, django_capture_on_commit_callbacks
+):
+    pending, already = make_comment(), make_comment(status=Comment.Status.APPROVED, body="old")
+    approved = []
+
+    def receiver(sender, comment, **kwargs):
+        approved.append(comment.pk)
+
+    comment_approved.connect(receiver)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            admin_client.post(MODERATE, {"action": "approve", "selected": [pending.pk, already.pk]})
+    finally:
+        comment_approved.disconnect(receiver)
+
+    assert approved == [pending.pk]
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        # no action chosen
+        ({"action": "", "selected": ["1"]}, "Choose an action to apply."),
+        # an action that does not exist
+        ({"action": "delete", "selected": ["1"]}, "Choose an action to apply."),
+        # nothing ticked
+        ({"action": "approve"}, "Select at least one comment."),
+    ],
+)
+def test_bulk_action_mistakes_are_reported(admin_client, make_comment, data, message):
+    make_comment()
+
+    response = admin_client.post(MODERATE, data, follow=True)
+
+    assert message in response.content.decode()
+    assert Comment.objects.get().status == Comment.Status.PENDING
+
+
+def test_moderation_never_redirects_off_site(admin_client, make_comment):
+    comment = make_comment()
+
+    response = admin_client.post(
+        MODERATE, {"action": "approve", "selected": [comment.pk], "next": "https://evil.example/"}
+    )
+
+    assert response["Location"] == INDEX
+
+
+def test_moderation_needs_post(admin_client):
+    assert admin_client.get(MODERATE).status_code == 405
+
+
+def test_reply_from_the_admin(admin_client, admin_user, make_comment, post, client):
+    parent = make_comment()  # pending: replying approves it (WordPress's "Approve and Reply")
+
+    assert admin_client.get(reply_url(parent)).status_code == 200
+    response = admin_client.post(reply_url(parent), {"body": "Thanks, <Ann>!"})
+
+    assert response.status_code == 302
+    parent.refresh_from_db()
+    reply = Comment.objects.get(parent=parent)
+    assert parent.status == Comment.Status.APPROVED
+    assert reply.status == Comment.Status.APPROVED
+    assert reply.user == admin_user
+    assert reply.author_name == admin_user.get_username()
+    assert reply.depth == 1 and reply.post_id == post.pk
+    page = client.get(post.url).content.decode()
+    assert "Thanks, &lt;Ann&gt;!" in page
+    assert '<span class="cms-blog-comment-badge">Staff</span>' in page
+
+
+def test_reply_needs_a_body(admin_client, make_comment):
+    parent = make_comment()
+
+    response = admin_client.post(reply_url(parent), {"body": ""})
+
+    assert response.status_code == 200
+    assert "This field is required." in response.content.decode()
+    assert Comment.objects.count() == 1
+
+
+def test_reply_beyond_max_depth_is_refused(admin_client, make_comment, settings):
+    settings.CMS_BLOG = {"MAX_DEPTH": 1}
+    parent = make_comment(status=Comment.Status.APPROVED)
+
+    response = admin_client.post(reply_url(parent), {"body": "too deep"})
+
+    assert response.status_code == 302
+    assert Comment.objects.count() == 1
+
+
+def test_menu_item_and_dashboard_show_the_pending_count(admin_client, make_comment):
+    for n in range(3):
+        make_comment(body=f"waiting {n}")
+    make_comment(status=Comment.Status.APPROVED, body="public")
+
+    html = admin_client.get("/admin/").content.decode()
+
+    assert '"label": "Comments (3)"' in html
+    assert "3 comments are awaiting moderation." in html
+    assert f"{INDEX}?status__exact=pending" in html
+
+
+def test_edit_view(admin_client, make_comment):
+    comment = make_comment()
+    edit = f"/admin/cms_blog/comment/edit/{comment.pk}/"
+
+    assert admin_client.get(edit).status_code == 200
+    admin_client.post(
+        edit,
+        {
+            "author_name": "Ann B.",
+            "author_email": "ann@example.com",
+            "author_url": "",
+            "body": "Edited",
+            "status": "approved",
+        },
+    )
+
+    comment.refresh_from_db()
+    assert comment.author_name == "Ann B."
+    assert comment.status == Comment.Status.APPROVED
+    assert comment.approved_at is not None
+
+
+# --- Permissions -----------------------------------------------------------------------------
+
+
+def test_editor_without_comment_permissions_sees_and_does_nothing(
+    client, django_user_model, make_comment
+):
+    user_with(django_user_model, client)
+    comment = make_comment()
+
+    home = client.get("/admin/").content.decode()
+    assert '"label": "Comments' not in home
+    assert "cms-blog-pending-comments" not in home
+    # Wagtail answers a permission failure with a redirect to the dashboard and a message.
+    for response in (
+        client.get(INDEX),
+        client.post(MODERATE, {"action": "approve", "selected": [comment.pk]}),
+        client.post(reply_url(comment), {"body": "hi"}),
+    ):
+        assert response.status_code == 302
+        assert response["Location"] == "/admin/"
+    comment.refresh_from_db()
+    assert comment.status == Comment.Status.PENDING
+    assert Comment.objects.count() == 1
+
+
+def test_moderator_group_can_moderate(client, django_user_model, make_comment):
+    user_with(django_user_model, client, "change_comment", "add_comment")
+    comment = make_comment()
+
+    assert client.get(INDEX).status_code == 200
+    assert "cms-blog-pending-comments" in client.get("/admin/").content.decode()
+    client.post(MODERATE, {"action": "approve", "selected": [comment.pk]})
+    comment.refresh_from_db()
+    assert comment.status == Comment.Status.APPROVED
+
+
+def test_reply_to_pending_needs_change_permission(client, django_user_model, make_comment):
+    user_with(django_user_model, client, "add_comment")
+    parent = make_comment()
+
+    assert client.post(reply_url(parent), {"body": "hi"})["Location"] == "/admin/"
+    assert Comment.objects.count() == 1
+
+
+def test_anonymous_is_sent_to_login(client, make_comment):
+    comment = make_comment()
+
+    assert client.post(MODERATE, {"action": "approve", "selected": [comment.pk]}).status_code in (
+        302,
+        403,
+    )
+    comment.refresh_from_db()
+    assert comment.status == Comment.Status.PENDING
