@@ -1,0 +1,44 @@
+"""Posts are found by their title, intro and body text with Wagtail's database search backend."""
+
+import pytest
+
+from cms_blog.models import BlogPostPage
+
+
+@pytest.fixture
+def posts(make_post, make_image):
+    """Two published posts and a draft, each with its own words in each field."""
+    make_post(
+        "Metternich in Vienna",
+        intro="Diplomacy after Napoleon.",
+        body=[
+            ("text", "<p>The <b>quadrilateral</b> alliance kept the peace.</p>"),
+            ("quote", {"text": "Europe is a geographical notion.", "attribution": "Bismarck"}),
+            ("figure", {"image": make_image(), "caption": "Schönbrunn gardens"}),
+        ],
+    )
+    make_post("Waterloo", intro="The hundred days end.", body=[("text", "<p>Wellington.</p>")])
+    make_post("Unpublished thoughts", intro="Talleyrand.", live=False)
+
+
+def found(query: str) -> list[str]:
+    return sorted(page.title for page in BlogPostPage.objects.live().search(query))
+
+
+@pytest.mark.parametrize(
+    ("query", "titles"),
+    [
+        ("Metternich", ["Metternich in Vienna"]),  # a word of the title
+        ("Waterloo", ["Waterloo"]),  # a whole title
+        ("Diplomacy", ["Metternich in Vienna"]),  # a word of the intro
+        ("hundred", ["Waterloo"]),  # another intro
+        ("quadrilateral", ["Metternich in Vienna"]),  # a word of a text block, inside markup
+        ("Wellington", ["Waterloo"]),  # another text block
+        ("geographical", ["Metternich in Vienna"]),  # a word of a quote block
+        ("Schönbrunn", ["Metternich in Vienna"]),  # a figure caption
+        ("Talleyrand", []),  # a draft's words: the draft is not live
+        ("Castlereagh", []),  # a word found nowhere
+    ],
+)
+def test_search_finds_posts_by_title_intro_and_body(posts, query, titles):
+    assert found(query) == titles
