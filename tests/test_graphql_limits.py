@@ -1,0 +1,150 @@
+"""The endpoint's guards: size, depth and cost limits, batching, GraphiQL, introspection, CSRF,
+and errors that never leak internals."""
+
+import json
+import logging
+
+import pytest
+from django.test import Client
+from graphql import get_introspection_query
+
+from cms_blog.graphql.schema import schema
+from cms_blog.models import Comment
+from tests.graphql_support import ENDPOINT, data_of, run_query
+
+
+def post_json(client: Client, body) -> object:
+    return client.post(ENDPOINT, json.dumps(body), content_type="application/json")
+
+
+def deep_query(levels: int) -> str:
+    return "{ posts { items { " + "previousPost { " * levels + "id" + " }" * levels + " } } }"
+
+
+ADD_COMMENT = """addComment(input: {postId: "1", authorName: "A", authorEmail: "a@example.com",
+  body: "Hello"}) { status }"""
+
+
+@pytest.mark.parametrize(
+    "document, message",
+    [
+        # 50 levels deep
+        (deep_query(50), "exceeds maximum operation depth"),
+        # 500 aliases
+        ("{ " + " ".join(f"a{n}: tags {{ name }}" for n in range(500)) + " }", "aliases"),
+        # 600 fields, no aliases
+        ("{ posts { items { " + "title " * 600 + "} } }", "fields"),
+        # two addComment in one document
+        (f"mutation {{ first: {ADD_COMMENT} second: {ADD_COMMENT} }}", "Only one addComment"),
+    ],
+)
+def test_costly_documents_are_refused_before_any_query(
+    db, client, django_assert_num_queries, document, message
+):
+    with django_assert_num_queries(0):
+        response = post_json(client, {"query": document})
+    assert response.status_code == 400
+    assert any(message in error["message"] for error in response.json()["errors"])
+    assert not Comment.objects.exists()
+
+
+def test_large_body_is_refused_before_any_query(db, client, django_assert_num_queries):
+    body = {"query": "{ tags { name } }", "padding": "x" * 1_000_000}
+    with django_assert_num_queries(0):
+        response = post_json(client, body)
+    assert response.status_code == 413
+    assert "larger than" in response.json()["errors"][0]["message"]
+
+
+def test_limits_follow_settings(client, settings, blog_index):
+    many = "{ " + " ".join(f"a{n}: tags {{ name }}" for n in range(40)) + " }"
+    assert post_json(client, {"query": many}).status_code == 400  # 30 aliases by default
+    settings.CMS_BLOG = {"GRAPHQL_MAX_DEPTH": 60, "GRAPHQL_MAX_ALIASES": 40}
+    assert data_of(client, deep_query(50)) == {"posts": {"items": []}}
+    assert len(data_of(client, many)) == 40
+
+
+def test_standard_validation_rules_stay_active(client):
+    response = post_json(client, {"query": "{ posts { nope } }"})
+    assert response.status_code == 400
+    assert "Cannot query field 'nope'" in response.json()["errors"][0]["message"]
+
+
+def test_batches_are_refused(client):
+    response = post_json(client, [{"query": "{ tags { name } }"}, {"query": "{ tags { name } }"}])
+    assert response.status_code == 400
+
+
+@pytest.mark.parametrize(
+    "content_type",
+    [
+        "application/x-www-form-urlencoded",  # what a cross-site <form> sends
+        "multipart/form-data; boundary=x",  # likewise
+        "text/plain",  # likewise, and what sendBeacon sends
+    ],
+)
+def test_form_encoded_posts_are_refused(client, content_type):
+    response = client.post(ENDPOINT, "query={tags{name}}", content_type=content_type)
+    assert response.status_code == 415
+
+
+def test_json_posts_need_no_csrf_token(blog_index):
+    client = Client(enforce_csrf_checks=True)
+    assert data_of(client, "{ tags { name } }") == {"tags": []}
+
+
+def test_mutations_are_refused_over_get(client):
+    response = client.get(ENDPOINT, {"query": f"mutation {{ {ADD_COMMENT} }}"})
+    assert response.status_code == 405
+
+
+@pytest.mark.parametrize(
+    "debug, graphiql, served",
+    [
+        (True, None, True),  # on by default while DEBUG
+        (False, None, False),  # off by default in production
+        (False, True, True),  # switched on by the setting
+        (True, False, False),  # switched off by the setting
+    ],
+)
+def test_graphiql_is_served_when_debug_or_enabled(client, settings, debug, graphiql, served):
+    settings.DEBUG = debug
+    settings.CMS_BLOG = {"GRAPHIQL": graphiql}
+    response = client.get(ENDPOINT, HTTP_ACCEPT="text/html")
+    assert (response.status_code == 200 and b"graphiql" in response.content.lower()) is served
+
+
+def test_introspection_can_be_switched_off(client, settings, blog_index):
+    # GraphiQL's and codegen tools' full introspection query fits within the default limits.
+    assert data_of(client, get_introspection_query(descriptions=True))["__schema"]["types"]
+    query = "{ __schema { queryType { name } } }"
+    settings.CMS_BLOG = {"GRAPHQL_INTROSPECTION": False}
+    response = post_json(client, {"query": query})
+    assert response.status_code == 400
+    assert "introspection is disabled" in response.json()["errors"][0]["message"]
+
+
+@pytest.mark.parametrize(
+    "debug, shown",
+    [
+        (False, "Internal server error."),  # production: nothing internal leaks
+        (True, "SELECT secret FROM somewhere"),  # development: the real message helps
+    ],
+)
+def test_unexpected_errors_are_masked_and_logged(
+    client, settings, make_post, caplog, monkeypatch, debug, shown
+):
+    settings.DEBUG = debug
+    make_post("Any")
+    field = schema.graphql_schema.type_map["Post"].fields["url"]
+
+    def explode(post, info):
+        raise RuntimeError("SELECT secret FROM somewhere")
+
+    monkeypatch.setattr(field, "resolve", explode)
+    with caplog.at_level(logging.ERROR, logger="cms_blog.graphql"):
+        result = run_query(client, "{ posts { items { title url } } }")
+
+    assert [error["message"] for error in result["errors"]] == [shown]
+    assert "Traceback" not in json.dumps(result)
+    assert "SELECT secret FROM somewhere" in caplog.text
