@@ -1,0 +1,11 @@
+#!/usr/bin/env python
+"""The host project's manage.py: a minimal Wagtail site that installs cms_blog from its wheel."""
+
+import os
+import sys
+
+if __name__ == "__main__":
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "host.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(sys.argv)
