@@ -181,7 +181,7 @@ def test_form_is_rendered_with_note_and_csrf(client, post):
 
     assert 'id="respond"' in html
     assert "Leave a Reply" in html
-    assert f'action="/comments/post/{post.pk}/"' in html
+    assert f'action="/comments/post/{post.pk}/#respond" method="post" novalidate>' in html
     assert 'name="csrfmiddlewaretoken"' in html
     assert re.search(
         r"Your email address will not be published\. Required fields are marked <span[^>]*>\*",
@@ -196,7 +196,8 @@ def test_reply_link_and_cancel(client, post):
     parent = comment(post, author_name="Ann")
 
     html = section(client.get(post.url))
-    assert f'href="?replyto={parent.pk}#respond"' in html
+    # Absolute, so that it also works on the page re-rendered at the form's URL after an error.
+    assert f'href="{post.url}?replyto={parent.pk}#respond"' in html
 
     html = section(client.get(f"{post.url}?replyto={parent.pk}"))
     assert "Leave a Reply to Ann" in html
@@ -311,7 +312,7 @@ def test_errors_rerender_the_page_with_input_kept(client, post, fields, field, m
     html = section(response)
     assert "Keep &lt;this&gt; text</textarea>" in html
     field_html = html[html.index(f"cms-blog-comment-field-{field}") :]
-    assert message in field_html[: field_html.index("</p>")]
+    assert message in field_html[: field_html.index("</div>")]
     assert not Comment.objects.exists()
 
 

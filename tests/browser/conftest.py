@@ -18,7 +18,12 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.contrib.auth.models import AbstractUser
+from django.core.files.images import ImageFile
+from PIL import Image, ImageDraw
 from playwright.sync_api import BrowserContext, Locator, Page, Response, Route
+from wagtail.images import get_image_model
+
+from cms_blog.models import BlogPostPage, Comment
 
 # Playwright's sync API runs an asyncio loop in the test's thread, and Django refuses ORM calls
 # from a thread with a running loop. Here the loop only drives the browser, so it is safe.
@@ -168,3 +173,84 @@ def screenshot(pytestconfig: pytest.Config) -> Callable[..., Path]:
         return path
 
     return save
+
+
+@pytest.fixture
+def map_jpeg(tmp_path: Path) -> Path:
+    """A picture worth a screenshot: a sea, three lands and a graticule."""
+    image = Image.new("RGB", (1600, 1000), (62, 110, 160))
+    draw = ImageDraw.Draw(image)
+    for x in range(0, 1600, 200):
+        draw.line((x, 0, x, 1000), fill=(90, 135, 180), width=3)
+    for y in range(0, 1000, 200):
+        draw.line((0, y, 1600, y), fill=(90, 135, 180), width=3)
+    lands = [
+        ((226, 205, 150), [(150, 120), (700, 60), (1050, 260), (900, 520), (420, 600), (180, 420)]),
+        ((200, 170, 120), [(1000, 600), (1450, 520), (1520, 880), (1120, 940)]),
+        ((170, 190, 130), [(260, 700), (560, 680), (600, 900), (300, 940)]),
+    ]
+    for colour, outline in lands:
+        draw.polygon(outline, fill=colour, outline=(120, 90, 60), width=4)
+    path = tmp_path / "europe-1815.jpg"
+    image.save(path, "JPEG", quality=85)
+    return path
+
+
+@pytest.fixture
+def vienna_post(make_post, map_jpeg: Path) -> BlogPostPage:
+    """A published post with a block of each kind, two sources and two tags."""
+    with map_jpeg.open("rb") as file:
+        image = get_image_model().objects.create(
+            title="Europe in 1815",
+            description="Map of Europe's borders in 1815",
+            file=ImageFile(file, name=map_jpeg.name),
+        )
+    return make_post(
+        "The Congress of Vienna",
+        intro="How five powers redrew the map of Europe.",
+        body=[
+            (
+                "text",
+                '<p>The <a href="https://en.wikipedia.org/wiki/Congress_of_Vienna">Congress of '
+                "Vienna</a> redrew the map of Europe in 1815, after a quarter of a century of "
+                "war (1).</p>",
+            ),
+            (
+                "figure",
+                {
+                    "image": image,
+                    "caption": "Europe after the Congress",
+                    "credit": "Map: Example Atlas / CC BY 4.0",
+                    "source": 1,
+                },
+            ),
+            ("video", {"url": "https://youtu.be/dQw4w9WgXcQ?t=42", "caption": "A lecture"}),
+            (
+                "quote",
+                {
+                    "text": "The Congress does not move, it dances.",
+                    "attribution": "Prince de Ligne",
+                    "source": 2,
+                },
+            ),
+        ],
+        sources=[
+            "Harold Nicolson, The Congress of Vienna (1946).",
+            "Adam Zamoyski, Rites of Peace (2007).",
+        ],
+        tags=["history", "Vienna 1815"],
+    )
+
+
+@pytest.fixture
+def make_comment(vienna_post: BlogPostPage) -> Callable[..., Comment]:
+    """Create a comment on ``vienna_post``; approved unless a status is given."""
+
+    def make(author_name: str, body: str, **fields) -> Comment:
+        fields.setdefault("status", Comment.Status.APPROVED)
+        email = f"{author_name.split()[0].lower()}@example.com"
+        return Comment.objects.create(
+            post=vienna_post, author_name=author_name, author_email=email, body=body, **fields
+        )
+
+    return make

@@ -5,21 +5,9 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-import pytest
-from PIL import Image, ImageDraw
 from playwright.sync_api import Locator, Page, expect
 
 WIKIPEDIA = "https://en.wikipedia.org/wiki/Congress_of_Vienna"
-
-
-@pytest.fixture
-def map_jpeg(tmp_path: Path) -> Path:
-    """A picture to upload: a sea with one island, so the screenshots show an image."""
-    image = Image.new("RGB", (1600, 1000), (40, 90, 160))
-    ImageDraw.Draw(image).ellipse((300, 200, 1300, 800), fill=(225, 200, 130))
-    path = tmp_path / "europe-1815.jpg"
-    image.save(path, "JPEG")
-    return path
 
 
 def add_block(page: Page, label: str) -> Locator:
