@@ -34,5 +34,12 @@ format: $(INSTALLED)
 benchmark: $(INSTALLED)
 	$(BIN)/python benchmarks/pages.py
 
+# The browser journeys (tests/browser/) save screenshots in test-results/screenshots/; the docs
+# show copies. A missing Chromium fails here instead of skipping.
+screenshots: $(INSTALLED)
+	CMS_BLOG_REQUIRE_BROWSER=1 $(BIN)/pytest tests/browser $(PYTEST_ARGS)
+	mkdir -p docs/screenshots
+	cp test-results/screenshots/*.png docs/screenshots/
+
 clean:
 	rm -rf $(VENV) build dist *.egg-info site/db.sqlite3 site/media site/static
