@@ -1,8 +1,11 @@
 """Posts are found by their title, intro and body text with Wagtail's database search backend."""
 
-import pytest
+import datetime
 
-from cms_blog.models import BlogPostPage
+import pytest
+from django.utils import timezone
+
+from cms_blog.models import BlogPostPage, visible_posts
 
 
 @pytest.fixture
@@ -42,3 +45,12 @@ def found(query: str) -> list[str]:
 )
 def test_search_finds_posts_by_title_intro_and_body(posts, query, titles):
     assert found(query) == titles
+
+
+def test_public_search_leaves_hidden_posts_out(make_post):
+    # visible_posts() is what public pages and GraphQL search: it filters on expiry too.
+    make_post("Vienna, published")
+    make_post("Vienna, expired", expire_at=timezone.now() - datetime.timedelta(minutes=1))
+    make_post("Vienna, draft", live=False)
+
+    assert [post.title for post in visible_posts().search("Vienna")] == ["Vienna, published"]

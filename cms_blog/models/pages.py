@@ -171,6 +171,8 @@ class BlogPostPage(HeadlessPreviewMixin, Page):
         index.SearchField("intro"),
         index.SearchField("body"),
         index.FilterField("date"),
+        # visible_posts() filters on it, so that public searches can leave expired posts out.
+        index.FilterField("expire_at"),
     ]
 
     @cached_property
