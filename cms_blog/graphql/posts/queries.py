@@ -14,9 +14,10 @@ from ..preview import mark_preview, read_preview_token
 from ..site import parse_id, site_posts
 from .types import PaginationType, PostListType, PostOrderEnum, PostType, TagType
 
+# "id", not "pk": search backends sort only on indexed fields, and Page indexes "id".
 ORDERINGS = {
-    PostOrderEnum.NEWEST.value: ("-date", "-pk"),
-    PostOrderEnum.OLDEST.value: ("date", "pk"),
+    PostOrderEnum.NEWEST.value: ("-date", "-id"),
+    PostOrderEnum.OLDEST.value: ("date", "id"),
 }
 
 
@@ -63,11 +64,18 @@ class PostQueries(graphene.ObjectType):
         if page < 1 or per_page < 1:
             raise GraphQLError(_("page and perPage must be 1 or more."))
         per_page = min(per_page, blog_settings.MAX_PAGE_SIZE)
-        posts = site_posts(info.context).order_by(*ORDERINGS[order])
+        # A variable arrives as the enum member, the default as its value.
+        ordering = ORDERINGS[getattr(order, "value", order)]
+        posts = site_posts(info.context).order_by(*ordering)
         if tag:
             posts = posts.filter(tags__slug=tag)
         if search and search.strip():
-            posts = posts.search(search, order_by_relevance=False)
+            # Search backends filter only on indexed fields; visibility is applied by id instead.
+            posts = (
+                BlogPostPage.objects.filter(pk__in=posts.values("pk"))
+                .order_by(*ordering)
+                .search(search, order_by_relevance=False)
+            )
         paginator = Paginator(posts, per_page)
         total_pages = paginator.num_pages if paginator.count else 0
         items = list(paginator.page(page).object_list) if page <= total_pages else []
