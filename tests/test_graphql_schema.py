@@ -1,5 +1,6 @@
 """The schema's shape: the committed SDL is current, the contract kept, everything described."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,9 @@ from graphql import (
     build_schema,
     find_breaking_changes,
     find_dangerous_changes,
+    parse,
     print_schema,
+    validate,
 )
 
 from cms_blog.graphql.schema import schema
@@ -123,3 +126,17 @@ def test_no_field_can_reveal_email_or_ip():
     assert not {
         name for name in names if "email" in name or "ip" in name.replace("description", "")
     }
+
+
+def documented_operations() -> list[str]:
+    return re.findall(r"```graphql\n(.*?)```", (REPO / "docs" / "graphql.md").read_text(), re.S)
+
+
+@pytest.mark.parametrize("document", documented_operations())
+def test_documented_examples_are_valid(document):
+    assert validate(schema.graphql_schema, parse(document)) == []
+
+
+def test_docs_have_examples():
+    # list, one post, comment tree, addComment, preview
+    assert len(documented_operations()) == 5
