@@ -7,7 +7,8 @@ restores Wagtail's initial pages and site after each test's flush. The browser n
 
 Chromium is found at ``$CHROMIUM`` (default ``/usr/bin/chromium``). Without it the journeys are
 skipped with a reason, unless ``CMS_BLOG_REQUIRE_BROWSER=1`` (CI) makes that a failure.
-Screenshots go to ``test-results/screenshots/``; ``make screenshots`` copies them to the docs.
+Screenshots go to ``test-results/screenshots/`` (or ``$CMS_BLOG_SCREENSHOTS``); ``make screenshots``
+copies them to the docs.
 """
 
 import os
@@ -47,7 +48,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-DESKTOP = {"width": 1280, "height": 900}
+DESKTOP = {"width": 1440, "height": 900}
 PHONE = {"width": 390, "height": 844}
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 VIDEO_PLAYER = re.compile(r"^https://(www\.youtube-nocookie\.com/embed|player\.vimeo\.com/video)/")
@@ -163,8 +164,11 @@ def log_in(site_url: Callable[[str], str]) -> Callable[[Page, AbstractUser], Non
 
 @pytest.fixture(scope="session")
 def screenshot(pytestconfig: pytest.Config) -> Callable[..., Path]:
-    """Save a screenshot of a page or element as test-results/screenshots/<name>.png."""
-    folder = pytestconfig.rootpath / "test-results" / "screenshots"
+    """Save a screenshot of a page or element as <name>.png in $CMS_BLOG_SCREENSHOTS, by default
+    test-results/screenshots/ (which pytest-playwright empties when a test session starts)."""
+    folder = Path(
+        os.environ.get("CMS_BLOG_SCREENSHOTS", pytestconfig.rootpath / "test-results/screenshots")
+    )
 
     def save(target: Page | Locator, name: str, **options) -> Path:
         folder.mkdir(parents=True, exist_ok=True)
