@@ -96,3 +96,7 @@ def test_reader_comments_and_replies_on_a_phone(
     stranger = open_context()
     stranger.goto(site_url(vienna_post.url))
     expect(stranger.locator("#comments")).not_to_contain_text("Ben Reader")
+    # The same post on a desktop, for the docs: the top as a visitor first sees it, and in full.
+    expect(stranger.locator(".cms-blog-figure img")).to_have_js_property("complete", True)
+    screenshot(stranger, "post-desktop")
+    screenshot(stranger, "post-desktop-full", full_page=True)
