@@ -1,6 +1,6 @@
 """The docs stay true to the repository: relative links and images point at files that exist,
 mkdocs.yml's nav lists every page and only pages that exist, and docs/settings.md documents every
-CMS_BLOG key and no other."""
+CMS_BLOG key and no other; README links every page."""
 
 import re
 from pathlib import Path
@@ -107,3 +107,8 @@ def test_every_setting_is_documented_and_every_documented_setting_exists():
     documented = documented_settings((DOCS / "settings.md").read_text())
     assert set(DEFAULTS) - documented == set(), "CMS_BLOG keys missing from docs/settings.md"
     assert documented - set(DEFAULTS) == set(), "docs/settings.md documents unknown keys"
+
+
+def test_readme_links_every_page():
+    linked = {Path(target).name for target in relative_targets((REPO / "README.md").read_text())}
+    assert {path.name for path in PAGES} - linked == set(), "pages missing from README's table"
