@@ -144,6 +144,9 @@ class BlogBodyBlock(blocks.StreamBlock):
     """The body of a ``BlogPostPage``: text, figure, video and quote blocks in any order."""
 
     text = blocks.RichTextBlock(
+        # Wagtail's defaults minus "image" and "embed": pictures go in figure blocks (caption, alt,
+        # credit, source) and videos in video blocks, and rich-text embeds would call oEmbed.
+        features=["h2", "h3", "h4", "bold", "italic", "ol", "ul", "hr", "link", "document-link"],
         label=_("Text"),
         icon="pilcrow",
         description=_("Paragraphs, headings, lists and links"),

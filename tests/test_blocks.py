@@ -330,3 +330,11 @@ def test_no_sources_section_without_sources(client, make_post):
     post = make_post("Vienna 1815")
     soup = BeautifulSoup(client.get(post.url).content, "html.parser")
     assert soup.select_one(".cms-blog-sources") is None
+
+
+def test_text_block_offers_no_inline_images_or_embeds():
+    # Images belong in figure blocks and videos in video blocks; an oEmbed embed needs the
+    # network. Headings, lists and links stay.
+    features = BlogBodyBlock.base_blocks["text"].features
+    assert {"image", "embed"}.isdisjoint(features)
+    assert {"h2", "bold", "italic", "ol", "ul", "link"} <= set(features)
