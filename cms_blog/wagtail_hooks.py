@@ -27,9 +27,11 @@ from wagtail.admin.ui.components import Component
 from wagtail_modeladmin.helpers import PermissionHelper
 from wagtail_modeladmin.menus import ModelAdminMenuItem
 from wagtail_modeladmin.options import ModelAdmin
+from wagtail_modeladmin.views import EditView
 
 from .conf import blog_settings
 from .models import Comment
+from .models.comments import announce_approval
 
 CHANGE_PERMISSION = "cms_blog.change_comment"
 ADD_PERMISSION = "cms_blog.add_comment"
@@ -85,6 +87,16 @@ class CommentsMenuItem(ModelAdminMenuItem):
         return component
 
 
+class CommentEditView(EditView):
+    def form_valid(self, form: forms.ModelForm) -> HttpResponse:
+        # Publishing by changing the status field is an approval like any other.
+        became_public = "status" in form.changed_data and form.instance.is_approved
+        response = super().form_valid(form)
+        if became_public:
+            announce_approval(self.instance)
+        return response
+
+
 class CommentAdmin(ModelAdmin):
     model = Comment
     menu_label = _("Comments")
@@ -92,6 +104,7 @@ class CommentAdmin(ModelAdmin):
     menu_order = 250
     permission_helper_class = CommentPermissionHelper
     index_template_name = "cms_blog/comments/admin/index.html"
+    edit_view_class = CommentEditView
     list_display = ("select", "author", "excerpt", "post_link", "status", "created_at", "actions")
     list_display_add_buttons = "author"
     list_filter = ("status", "post", "created_at")

@@ -270,26 +270,42 @@ def test_menu_item_and_dashboard_show_the_pending_count(admin_client, make_comme
     assert f"{INDEX}?status__exact=pending" in html
 
 
-def test_edit_view(admin_client, make_comment):
+def test_edit_view(admin_client, make_comment, django_capture_on_commit_callbacks):
     comment = make_comment()
     edit = f"/admin/cms_blog/comment/edit/{comment.pk}/"
+    approved = []
+
+    def receiver(sender, comment, **kwargs):
+        approved.append(comment.pk)
+
+    def save(status):
+        with django_capture_on_commit_callbacks(execute=True):
+            admin_client.post(
+                edit,
+                {
+                    "author_name": "Ann B.",
+                    "author_email": "ann@example.com",
+                    "author_url": "",
+                    "body": "Edited",
+                    "status": status,
+                },
+            )
+        comment.refresh_from_db()
 
     assert admin_client.get(edit).status_code == 200
-    admin_client.post(
-        edit,
-        {
-            "author_name": "Ann B.",
-            "author_email": "ann@example.com",
-            "author_url": "",
-            "body": "Edited",
-            "status": "approved",
-        },
-    )
-
-    comment.refresh_from_db()
-    assert comment.author_name == "Ann B."
-    assert comment.status == Comment.Status.APPROVED
-    assert comment.approved_at is not None
+    comment_approved.connect(receiver)
+    try:
+        save("approved")
+        assert comment.author_name == "Ann B."
+        assert comment.status == Comment.Status.APPROVED
+        assert comment.approved_at is not None
+        assert approved == [comment.pk]
+        save("approved")  # unchanged status: no second signal
+        assert approved == [comment.pk]
+        save("pending")
+        assert comment.approved_at is None
+    finally:
+        comment_approved.disconnect(receiver)
 
 
 # --- Permissions -----------------------------------------------------------------------------

@@ -65,7 +65,7 @@ class CommentQuerySet(models.QuerySet):
         )
         for comment in newly_approved:
             comment.status = Comment.Status.APPROVED
-            _send_approved_on_commit(comment)
+            announce_approval(comment)
         return changed
 
     def mark_spam(self) -> int:
@@ -87,7 +87,9 @@ class CommentQuerySet(models.QuerySet):
         return self.exclude(status=status).update(status=status, approved_at=None)
 
 
-def _send_approved_on_commit(comment: "Comment") -> None:
+def announce_approval(comment: "Comment") -> None:
+    """Send ``comment_approved`` for a comment that just became public, once the transaction
+    commits. The moderation transitions call it; call it too if you approve by other means."""
     transaction.on_commit(
         lambda: comment_approved.send(sender=Comment, comment=comment), robust=True
     )
@@ -176,7 +178,9 @@ class Comment(models.Model):
         update_fields = kwargs.get("update_fields")
         if update_fields is None or {"parent", "post"} & set(update_fields):
             self._place_in_thread()
-        if self.status == self.Status.APPROVED and self.approved_at is None:
+        if not self.is_approved:
+            self.approved_at = None
+        elif self.approved_at is None:
             self.approved_at = timezone.now()
         super().save(*args, **kwargs)
 
@@ -229,7 +233,7 @@ class Comment(models.Model):
         self.status = self.Status.APPROVED
         self.approved_at = timezone.now()
         self.save(update_fields=["status", "approved_at"])
-        _send_approved_on_commit(self)
+        announce_approval(self)
 
     def mark_spam(self) -> None:
         self._set_status(self.Status.SPAM)
@@ -244,5 +248,4 @@ class Comment(models.Model):
 
     def _set_status(self, status: str) -> None:
         self.status = status
-        self.approved_at = None
         self.save(update_fields=["status", "approved_at"])
