@@ -6,12 +6,13 @@ import time
 import pytest
 from django.core.cache import cache
 from django.db import connection
+from django.template.loader import render_to_string
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from cms_blog.forms import form_timestamp
-from cms_blog.models import Comment
+from cms_blog.models import BlogPostPage, Comment
 
 
 @pytest.fixture(autouse=True)
@@ -402,6 +403,19 @@ def test_preview_renders_the_comment_section(post):
     html = response.content.decode()
     assert "Visible in preview" in html
     assert 'id="respond"' in html
+
+
+def test_comment_section_of_a_post_not_saved_yet(blog_index, rf):
+    # The admin previews a new post before it has an id: the section renders, with a form
+    # that cannot be sent.
+    new = BlogPostPage(title="Not saved yet", slug="not-saved-yet")
+    new.set_url_path(blog_index)
+
+    html = render_to_string("cms_blog/comments/comments.html", {"page": new}, request=rf.get("/"))
+
+    assert 'id="respond"' in html
+    assert "action=" not in html
+    assert '<button type="submit" disabled>' in html
 
 
 # --- Queries ---------------------------------------------------------------------------------

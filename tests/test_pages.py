@@ -8,7 +8,7 @@ from bs4 import BeautifulSoup
 from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
-from cms_blog.models import BlogIndexPage
+from cms_blog.models import BlogIndexPage, BlogPostPage
 
 DAY = datetime.timedelta(days=1)
 START = datetime.date(2024, 1, 1)
@@ -263,6 +263,22 @@ def test_previous_and_next_break_date_ties_by_creation_order(make_post):
 def test_a_lone_post_has_no_post_nav(client, make_post):
     post = make_post("Alone")
     assert soup_of(client.get(post.url)).select_one(".cms-blog-post-nav") is None
+
+
+def test_preview_of_a_post_not_saved_yet(blog_index, make_post):
+    # The admin's preview panel renders a new post before it has an id or a place among its
+    # siblings: it shows the post, without previous/next links.
+    make_post("Older", date=START)
+    new = BlogPostPage(title="Not saved yet", slug="not-saved-yet", date=START + DAY)
+    # What Wagtail's PreviewOnCreate does: a realistic tree position, no database write.
+    new.depth = blog_index.depth + 1
+    new.path = BlogPostPage._get_children_path_interval(blog_index.path)[1]
+    new.set_url_path(blog_index)
+
+    soup = soup_of(new.make_preview_request())
+
+    assert soup.select_one("h1").get_text() == "Not saved yet"
+    assert soup.select_one(".cms-blog-post-nav") is None
 
 
 # ---------------------------------------------------------------------------------------------

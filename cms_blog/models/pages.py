@@ -201,7 +201,9 @@ class BlogPostPage(HeadlessPreviewMixin, Page):
 
     def get_context(self, request: HttpRequest, *args, **kwargs) -> dict:
         context = super().get_context(request, *args, **kwargs)
-        context.update(previous_post=self.previous_post(), next_post=self.next_post())
+        # A new post previewed before its first save has no place among its siblings yet.
+        if self.pk is not None:
+            context.update(previous_post=self.previous_post(), next_post=self.next_post())
         return context
 
     parent_page_types = ["cms_blog.BlogIndexPage"]

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from django import template
+from django.urls import reverse
 
 from ..conf import blog_settings
 from ..forms import CommentPageForm
@@ -22,6 +23,7 @@ class Discussion:
     count: int
     is_open: bool
     form: CommentPageForm
+    form_action: str
     replying_to: Comment | None
 
 
@@ -68,5 +70,7 @@ def comment_section(context: template.Context, page: BlogPostPage) -> Discussion
         count=count,
         is_open=is_open,
         form=form,
+        # A new post being previewed has no id yet: its form has nowhere to post.
+        form_action=reverse("cms_blog:post_comment", args=[page.pk]) if page.pk else "",
         replying_to=replying_to,
     )
