@@ -4,6 +4,7 @@ import io
 from collections.abc import Callable
 
 import pytest
+from django.core.cache import cache
 from django.core.files.images import ImageFile
 from PIL import Image as PILImage
 from wagtail.images import get_image_model
@@ -16,6 +17,30 @@ from cms_blog.models import BlogIndexPage, BlogPostPage, BlogPostSource
 def media_root(settings, tmp_path):
     """Uploaded images go to a temporary folder, never into the repository."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def playwright_before_the_database(request: pytest.FixtureRequest) -> None:
+    """When browser journeys will run, start Playwright before anything touches the database.
+
+    Once started, Playwright's sync API runs test code in another contextvars context, and Django
+    keeps its connections in context-locals: a test database set up earlier (by a unit test) would
+    leave the journeys a fresh connection without the serialized contents that
+    ``serialized_rollback`` restores Wagtail's initial pages and site from."""
+    if any(
+        item.get_closest_marker("browser") and not item.get_closest_marker("skip")
+        for item in request.session.items
+    ):
+        request.getfixturevalue("playwright")
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """The cache outlives each test's database: flood counters and Wagtail's cached site root
+    paths from one test must not reach the next."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

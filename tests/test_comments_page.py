@@ -4,7 +4,6 @@ import re
 import time
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.template.loader import render_to_string
 from django.test import Client
@@ -13,14 +12,6 @@ from django.utils import timezone
 
 from cms_blog.forms import form_timestamp
 from cms_blog.models import BlogPostPage, Comment
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    """Flood counters live in the cache: every test starts with none."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

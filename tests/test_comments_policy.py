@@ -6,7 +6,6 @@ import time
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core import mail
-from django.core.cache import cache
 from django.test import RequestFactory
 from django.utils import timezone
 from wagtail.models import PageViewRestriction
@@ -19,14 +18,6 @@ from cms_blog.moderation import (
     submit_comment,
 )
 from cms_blog.signals import comment_approved, comment_posted
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    """Flood counters live in the cache: every test starts with none."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

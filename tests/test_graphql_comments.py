@@ -1,7 +1,6 @@
 """Comments through GraphQL: the public thread, and addComment under the page form's rules."""
 
 import pytest
-from django.core.cache import cache
 
 from cms_blog.models import Comment
 from tests.graphql_support import ENDPOINT, data_of, run_query
@@ -24,14 +23,6 @@ mutation ($input: AddCommentInput!) {
   }
 }
 """
-
-
-@pytest.fixture(autouse=True)
-def fresh_flood_counters():
-    """Flood control counts submissions in the cache, which outlives a test's database."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def comment(post, parent=None, status="approved", **fields) -> Comment:
