@@ -182,6 +182,11 @@ def test_form_is_rendered_with_note_and_csrf(client, post):
     for label in ("Comment", "Name", "Email", "Website"):
         assert f">{label}</label>" in html
     assert 'name="homepage"' in html and 'name="timestamp"' in html
+    # The honeypot is hidden from people by the attribute, not by a stylesheet a site may drop.
+    assert re.search(
+        r'<p class="cms-blog-hp" hidden>[^<]*<label[^>]*>[^<]*</label> <input[^>]*name="homepage"',
+        html,
+    )
 
 
 def test_reply_link_and_cancel(client, post):
