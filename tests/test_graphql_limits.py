@@ -1,10 +1,15 @@
 """The endpoint's guards: size, depth and cost limits, batching, GraphiQL, introspection, CSRF,
 and errors that never leak internals."""
 
+import base64
+import hashlib
 import json
 import logging
+import re
+from pathlib import Path
 
 import pytest
+from django.contrib.staticfiles import finders
 from django.test import Client
 from graphql import get_introspection_query
 
@@ -112,6 +117,35 @@ def test_graphiql_is_served_when_debug_or_enabled(client, settings, debug, graph
     settings.CMS_BLOG = {"GRAPHIQL": graphiql}
     response = client.get(ENDPOINT, HTTP_ACCEPT="text/html")
     assert (response.status_code == 200 and b"graphiql" in response.content.lower()) is served
+
+
+@pytest.mark.parametrize("offline_app_installed", [True, False])
+def test_graphiql_assets_come_from_static_files_when_the_extra_is_installed(
+    client, settings, monkeypatch, offline_app_installed
+):
+    settings.CMS_BLOG = {"GRAPHIQL": True}
+    if not offline_app_installed:
+        # Changing INSTALLED_APPS would reload Wagtail's API routers; the view only asks this.
+        monkeypatch.setattr(
+            "cms_blog.graphql.views.apps.is_installed",
+            lambda name: name != "graphene_django_graphiql_static",
+        )
+
+    html = client.get(ENDPOINT, HTTP_ACCEPT="text/html").content.decode()
+
+    local = re.findall(r'src="(/static/graphene_django_graphiql_static/[^"]+)"', html)
+    if offline_app_installed:
+        assert "cdn.jsdelivr.net" not in html
+        assert "/static/graphene_django_graphiql_static/graphiql.min.js" in local
+        # Each script's integrity hash is the one of the file served, or browsers refuse it.
+        scripts = re.findall(r'<script src="/static/([^"]+)"\s+integrity="([^"]+)"', html)
+        assert len(scripts) == len(local)
+        for path, integrity in scripts:
+            digest = hashlib.sha256(Path(finders.find(path)).read_bytes()).digest()
+            assert integrity == "sha256-" + base64.b64encode(digest).decode(), path
+    else:
+        assert not local
+        assert "cdn.jsdelivr.net" in html
 
 
 def test_introspection_can_be_switched_off(client, settings, blog_index):

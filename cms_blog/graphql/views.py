@@ -7,8 +7,10 @@ message."""
 
 import logging
 
+from django.apps import apps
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.utils.cache import patch_cache_control
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
@@ -75,6 +77,20 @@ class BlogGraphQLView(GraphQLView):
         if request.method == "POST" and self.get_content_type(request) in FORM_CONTENT_TYPES:
             return error_response(_("Send the query as application/json."), 415)
         return None
+
+    def render_graphiql(self, request: HttpRequest, **data) -> HttpResponse:
+        """GraphiQL from the site's own static files when graphene-django-graphiql-static is
+        installed (the ``graphiql`` extra), else graphene-django's page, which loads it from a
+        CDN."""
+        if not apps.is_installed("graphene_django_graphiql_static"):
+            return super().render_graphiql(request, **data)
+        from graphene_django_graphiql_static.views import GraphiQLOfflineView
+
+        # Its page loads the same libraries; the integrity hashes must be those of its copies.
+        hashes = {
+            name: getattr(GraphiQLOfflineView, name) for name in data if name.endswith("_sri")
+        }
+        return render(request, GraphiQLOfflineView.graphiql_template, {**data, **hashes})
 
     @staticmethod
     def format_error(error: Exception) -> dict:

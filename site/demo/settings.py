@@ -21,6 +21,7 @@ INSTALLED_APPS = [
     "cms_blog",
     "wagtail_modeladmin",
     "graphene_django",
+    "graphene_django_graphiql_static",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.embeds",
