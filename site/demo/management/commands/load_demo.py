@@ -7,6 +7,7 @@ import io
 from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
 from django.core.files.images import ImageFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -328,6 +329,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         admin = self.user(ADMIN, superuser=True)
         instructor = self.user(INSTRUCTOR, superuser=False)
+        self.make_moderator(instructor)
         index = self.blog_index()
         images = {key: self.image(key, *spec) for key, spec in IMAGES.items()}
         posts = [self.post(index, spec, images, owner=admin) for spec in POSTS]
@@ -335,7 +337,8 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo loaded: {len(posts)} posts at http://127.0.0.1:8000/\n"
-                f"Admin: http://127.0.0.1:8000/admin/  user: {ADMIN['username']}  password: {ADMIN['password']}"
+                f"Admin: http://127.0.0.1:8000/admin/  user: {ADMIN['username']}  password: {ADMIN['password']}\n"
+                f"Comment moderator (no superuser rights): user: {INSTRUCTOR['username']}  password: {INSTRUCTOR['password']}"
             )
         )
 
@@ -354,6 +357,18 @@ class Command(BaseCommand):
             user.set_password(spec["password"])
             user.save()
         return user
+
+    def make_moderator(self, user) -> None:
+        """Wagtail's "Moderators" group, allowed to see, moderate and reply to comments."""
+        moderators, _ = Group.objects.get_or_create(name="Moderators")
+        moderators.permissions.add(
+            *Permission.objects.filter(
+                content_type__app_label="cms_blog",
+                codename__in=["view_comment", "change_comment", "add_comment"],
+            ),
+            Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin"),
+        )
+        user.groups.add(moderators)
 
     def blog_index(self) -> BlogIndexPage:
         """The blog is the demo site's home page."""
