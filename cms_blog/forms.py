@@ -93,13 +93,18 @@ class CommentPageForm(CommentForm):
     a honeypot field people never see and a signed timestamp of when the form was shown."""
 
     parent_id = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    # The honeypot: hidden by CSS and from assistive technology; only bots fill it in.
+    # The honeypot: hidden (the template's `hidden` attribute); only bots fill it in.
     homepage = forms.CharField(
         required=False,
         label=_("Leave this field empty"),
         widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
     )
     timestamp = forms.CharField(required=False, widget=forms.HiddenInput)
+    # WordPress's opt-in for its commenter cookie (cookies.py); REMEMBER_COMMENTER=False drops it.
+    remember = forms.BooleanField(
+        required=False,
+        label=_("Save my name, email, and website in this browser for the next time I comment."),
+    )
 
     def __init__(self, *args, post_id: int, **kwargs) -> None:
         self.post_id = post_id
@@ -107,6 +112,8 @@ class CommentPageForm(CommentForm):
         # WordPress's look: "Name *", no colon.
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+        if not blog_settings.REMEMBER_COMMENTER:
+            del self.fields["remember"]
 
     def looks_like_bot(self) -> bool:
         """True when the honeypot is filled or the form came back too fast (or with a forged or

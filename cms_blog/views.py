@@ -5,38 +5,10 @@ from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_POST
 from wagtail.models import Site
 
+from .cookies import remember_commenter, remember_pending
 from .forms import CommentPageForm
-from .models import Comment, visible_posts
+from .models import visible_posts
 from .moderation import submit_comment
-
-# The signed cookie remembering which held comments this browser just wrote, so that their author
-# (and nobody else) sees them marked "awaiting moderation".
-PENDING_COOKIE = "cms_blog_pending_comments"
-PENDING_COOKIE_SALT = "cms_blog.pending-comments"
-PENDING_COOKIE_AGE = 7 * 24 * 3600
-# Enough for a lively discussion; keeps the cookie small.
-PENDING_COOKIE_MAX_IDS = 20
-
-
-def pending_comment_ids(request: HttpRequest) -> list[int]:
-    """The ids of the comments this browser submitted that were held for moderation."""
-    value = request.get_signed_cookie(
-        PENDING_COOKIE, default="", salt=PENDING_COOKIE_SALT, max_age=PENDING_COOKIE_AGE
-    )
-    return [int(pk) for pk in value.split(",") if pk.isdigit()]
-
-
-def _remember_pending(request: HttpRequest, response: HttpResponse, comment: Comment) -> None:
-    ids = [*pending_comment_ids(request), comment.pk][-PENDING_COOKIE_MAX_IDS:]
-    response.set_signed_cookie(
-        PENDING_COOKIE,
-        ",".join(map(str, ids)),
-        salt=PENDING_COOKIE_SALT,
-        max_age=PENDING_COOKIE_AGE,
-        httponly=True,
-        samesite="Lax",
-        secure=request.is_secure(),
-    )
 
 
 @require_POST
@@ -63,7 +35,10 @@ def post_comment(request: HttpRequest, post_id: int) -> HttpResponse:
         if result.comment is not None:
             response = HttpResponseRedirect(f"{post.get_url(request)}#comment-{result.comment.pk}")
             if not result.published:
-                _remember_pending(request, response, result.comment)
+                remember_pending(request, response, result.comment.pk)
+            if "remember" in form.fields:
+                # Ticked: saved for next time; left unticked: forgotten, as in WordPress.
+                remember_commenter(request, response, data if data["remember"] else None)
             return response
         for name, messages in result.errors.items():
             for message in messages:

@@ -4,6 +4,8 @@ import re
 import time
 
 import pytest
+from bs4 import BeautifulSoup
+from django.core import signing
 from django.db import connection
 from django.template.loader import render_to_string
 from django.test import Client
@@ -289,6 +291,90 @@ def test_forged_pending_cookie_shows_nothing(client, post):
     client.cookies["cms_blog_pending_comments"] = str(held.pk)
 
     assert "Somebody else's" not in section(client.get(post.url))
+
+
+# --- Remembering the commenter -----------------------------------------------------------
+
+
+def form_fields(response) -> dict:
+    """The values the page's comment form is filled with, and whether the box is ticked."""
+    form = BeautifulSoup(response.content, "html.parser").select_one("#respond form")
+    values = {
+        field["name"]: field.get("value", "")
+        for field in form.select("input[type=text], input[type=email], input[type=url]")
+    }
+    return {**values, "remember": form.select_one("input[name=remember]").has_attr("checked")}
+
+
+def test_form_offers_to_remember_the_commenter(client, post):
+    html = section(client.get(post.url))
+    assert re.search(
+        r'<input type="checkbox" name="remember" id="id_remember"> <label for="id_remember">'
+        r"Save my name, email, and website in this browser for the next time I comment\.</label>",
+        html,
+    )
+
+
+def test_ticked_box_fills_the_form_next_time(client, post, settings):
+    settings.CMS_BLOG = {"MODERATION": "none"}
+    details = {
+        "author_name": "Bea <b>",
+        "author_email": "bea@example.com",
+        "author_url": "https://bea.example/",
+    }
+    response = client.post(post_url(post), form_data(post, remember="on", **details))
+    saved = response.cookies["cms_blog_commenter"]
+    assert saved["httponly"] and saved["samesite"] == "Lax" and saved["max-age"] == 30_000_000
+
+    page = client.get(post.url)
+
+    fields = form_fields(page)
+    assert {name: fields[name] for name in details} == details
+    assert fields["remember"] is True
+    assert "Bea &lt;b&gt;" in page.content.decode()
+    # Filled with this reader's details: no shared cache may keep the page.
+    assert "private" in page["Cache-Control"] and "Cookie" in page["Vary"]
+    # Nobody else sees them.
+    other = Client().get(post.url)
+    assert "bea@example.com" not in other.content.decode()
+    assert "private" not in other.get("Cache-Control", "")
+
+
+def test_unticked_box_forgets_the_commenter(client, post, settings):
+    settings.CMS_BLOG = {"MODERATION": "none", "FLOOD_SECONDS": 0}
+    client.post(post_url(post), form_data(post, remember="on"))
+
+    response = client.post(post_url(post), form_data(post, body="Again, unticked"))
+
+    assert response.cookies["cms_blog_commenter"].value == ""  # deleted
+    fields = form_fields(client.get(post.url))
+    assert fields["author_name"] == "" and fields["remember"] is False
+
+
+@pytest.mark.parametrize(
+    "cookie",
+    [
+        "garbage",  # not signed
+        signing.get_cookie_signer(salt="cms_blog_commenter" + "cms_blog.commenter").sign("[1, 2]"),
+        signing.get_cookie_signer(salt="cms_blog_commenter" + "cms_blog.commenter").sign(
+            "{not json"
+        ),
+    ],
+)
+def test_a_forged_or_broken_commenter_cookie_is_ignored(client, post, cookie):
+    client.cookies["cms_blog_commenter"] = cookie
+
+    fields = form_fields(client.get(post.url))
+
+    assert fields["author_name"] == "" and fields["remember"] is False
+
+
+def test_remembering_can_be_switched_off(client, post, settings):
+    settings.CMS_BLOG = {"MODERATION": "none", "REMEMBER_COMMENTER": False}
+
+    assert 'name="remember"' not in section(client.get(post.url))
+    response = client.post(post_url(post), form_data(post, remember="on"))
+    assert "cms_blog_commenter" not in response.cookies
 
 
 @pytest.mark.parametrize(

@@ -21,6 +21,7 @@ from wagtail.search import index
 from ..blocks import BlogBodyBlock
 from ..citations import source_errors
 from ..conf import blog_settings
+from ..cookies import mark_personal
 from ..feeds import LatestPostsFeed
 from ..graphql.preview import HeadlessPreviewMixin
 
@@ -198,6 +199,12 @@ class BlogPostPage(HeadlessPreviewMixin, Page):
     def next_post(self) -> "BlogPostPage | None":
         newer = Q(date__gt=self.date) | Q(date=self.date, pk__gt=self.pk)
         return self.siblings().filter(newer).order_by("date", "pk").first()
+
+    def serve(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        response = super().serve(request, *args, **kwargs)
+        # The comment section shows this browser's held comments and saved details.
+        mark_personal(request, response)
+        return response
 
     def get_context(self, request: HttpRequest, *args, **kwargs) -> dict:
         context = super().get_context(request, *args, **kwargs)

@@ -3,13 +3,14 @@
 from dataclasses import dataclass
 
 from django import template
+from django.http import HttpRequest
 from django.urls import reverse
 
 from ..conf import blog_settings
+from ..cookies import pending_comment_ids, remembered_commenter
 from ..forms import CommentPageForm
 from ..models import BlogPostPage, Comment
 from ..moderation import comment_threads, comments_open
-from ..views import pending_comment_ids
 
 register = template.Library()
 
@@ -60,7 +61,11 @@ def comment_section(context: template.Context, page: BlogPostPage) -> Discussion
         if replying_to is not None and not replying_to.can_reply:
             replying_to = None
     form = context.get("comment_form") or CommentPageForm(
-        post_id=page.pk, initial={"parent_id": replying_to.pk if replying_to else None}
+        post_id=page.pk,
+        initial={
+            "parent_id": replying_to.pk if replying_to else None,
+            **remembered_commenter_initial(request),
+        },
     )
     if form.is_bound and form.data.get("parent_id", "").isdigit():
         replying_to = by_id.get(int(form.data["parent_id"]))
@@ -74,3 +79,11 @@ def comment_section(context: template.Context, page: BlogPostPage) -> Discussion
         form_action=reverse("cms_blog:post_comment", args=[page.pk]) if page.pk else "",
         replying_to=replying_to,
     )
+
+
+def remembered_commenter_initial(request: HttpRequest | None) -> dict:
+    """The form's initial values from the details this browser saved, ticking the box again."""
+    if request is None or not blog_settings.REMEMBER_COMMENTER:
+        return {}
+    saved = remembered_commenter(request)
+    return {**saved, "remember": True} if saved else {}
