@@ -2,11 +2,14 @@
 
 Moderation transitions (approve, mark as spam, trash, restore) are methods of the model and of its
 queryset, so the admin, management commands and scripts all move comments the same way and the
-``comment_approved`` signal is sent whichever path approved a comment.
+``comment_approved`` signal is sent whichever path approved a comment. Whenever a post's public
+discussion changes, its page is purged from Wagtail's frontend cache, if the site uses one.
 """
 
+from collections.abc import Iterable
 from urllib.parse import urlsplit
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
@@ -66,6 +69,7 @@ class CommentQuerySet(models.QuerySet):
         for comment in newly_approved:
             comment.status = Comment.Status.APPROVED
             announce_approval(comment)
+        purge_discussion_pages(comment.post_id for comment in newly_approved)
         return changed
 
     def mark_spam(self) -> int:
@@ -84,7 +88,28 @@ class CommentQuerySet(models.QuerySet):
         )
 
     def _set_status(self, status: str) -> int:
-        return self.exclude(status=status).update(status=status, approved_at=None)
+        changing = self.exclude(status=status)
+        purge_discussion_pages(changing.public().values_list("post_id", flat=True))
+        return changing.update(status=status, approved_at=None)
+
+
+def purge_discussion_pages(post_ids: Iterable[int]) -> None:
+    """Once the transaction commits, purge the pages of these posts from Wagtail's frontend cache
+    (``wagtail.contrib.frontend_cache``), when the site uses it: their public discussion changed."""
+    if not apps.is_installed("wagtail.contrib.frontend_cache"):
+        return
+    post_ids = set(post_ids)
+    if not post_ids:
+        return
+
+    def purge() -> None:
+        from wagtail.contrib.frontend_cache.utils import purge_pages_from_cache
+
+        from .pages import BlogPostPage
+
+        purge_pages_from_cache(BlogPostPage.objects.live().filter(pk__in=post_ids))
+
+    transaction.on_commit(purge, robust=True)
 
 
 def announce_approval(comment: "Comment") -> None:
@@ -183,6 +208,25 @@ class Comment(models.Model):
         elif self.approved_at is None:
             self.approved_at = timezone.now()
         super().save(*args, **kwargs)
+        if self._was_or_is_public:
+            purge_discussion_pages([self.post_id])
+        self._stored_status = self.status
+
+    def delete(self, *args, **kwargs) -> tuple[int, dict[str, int]]:
+        if self._was_or_is_public:
+            purge_discussion_pages([self.post_id])
+        return super().delete(*args, **kwargs)
+
+    @classmethod
+    def from_db(cls, db, field_names, values) -> "Comment":
+        comment = super().from_db(db, field_names, values)
+        # The status as stored, to tell when a save or delete changes the public discussion.
+        comment._stored_status = comment.__dict__.get("status")
+        return comment
+
+    @property
+    def _was_or_is_public(self) -> bool:
+        return self.is_approved or getattr(self, "_stored_status", None) == self.Status.APPROVED
 
     def _place_in_thread(self) -> None:
         # A reply always lives on its parent's post, one level below it. Derived here so that

@@ -24,6 +24,8 @@ INSTALLED_APPS = [
     "graphene_django_graphiql_static",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
+    # Purges a post's page when its public discussion changes; configure WAGTAILFRONTENDCACHE.
+    "wagtail.contrib.frontend_cache",
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from cms_blog.models import Comment
+from cms_blog.models.comments import purge_discussion_pages
 
 ANONYMOUS = "Anonymous"
 
@@ -22,7 +23,10 @@ class Command(BaseCommand):
         if not email.strip():
             raise CommandError("Give the email address whose comments to erase.")
         with transaction.atomic():
-            count = Comment.objects.filter(author_email__iexact=email.strip()).update(
+            comments = Comment.objects.filter(author_email__iexact=email.strip())
+            # Cached pages must not keep showing the erased name and website.
+            purge_discussion_pages(comments.public().values_list("post_id", flat=True))
+            count = comments.update(
                 author_name=ANONYMOUS,
                 author_email="",
                 author_url="",
