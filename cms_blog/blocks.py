@@ -112,7 +112,12 @@ class VideoBlock(blocks.StructBlock):
 
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context)
-        context["video"] = parse_video_url(value["url"])
+        # None for a URL saved before it was validated (imported JSON, a script): the block then
+        # renders nothing instead of failing the page.
+        try:
+            context["video"] = parse_video_url(value["url"])
+        except VideoURLError:
+            context["video"] = None
         return context
 
 

@@ -338,3 +338,13 @@ def test_text_block_offers_no_inline_images_or_embeds():
     features = BlogBodyBlock.base_blocks["text"].features
     assert {"image", "embed"}.isdisjoint(features)
     assert {"h2", "bold", "italic", "ol", "ul", "link"} <= set(features)
+
+
+def test_a_stored_video_url_that_does_not_parse_renders_nothing(client, make_post):
+    # Validation keeps such URLs out of the admin; imported JSON or a script can still store one.
+    post = make_post("Old import", body=[("video", {"url": "https://example.com/x"})])
+
+    response = client.get(post.url)
+
+    assert response.status_code == 200
+    assert BeautifulSoup(response.content, "html.parser").select_one(".cms-blog-video") is None

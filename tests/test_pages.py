@@ -201,6 +201,48 @@ def test_hidden_posts_are_never_listed_or_linked(client, blog_index, dated_posts
     assert nav.select_one("a[rel=prev]")["href"] == older.url  # skips the hidden post
 
 
+@pytest.mark.parametrize(
+    "hide",
+    [
+        hide_by_draft,  # unpublished
+        hide_by_password,  # private: a password view restriction
+        hide_by_login,  # private: readable only by logged-in users
+        hide_by_expiry,  # expired, not yet unpublished
+    ],
+)
+def test_links_to_hidden_pages_are_plain_text(client, blog_index, dated_posts, make_post, hide):
+    target, hidden = dated_posts(2)
+    hide(hidden)
+    links = (
+        f'<p>Read <a linktype="page" id="{target.pk}">the live one</a> and '
+        f'<a linktype="page" id="{hidden.pk}">the hidden one</a>.</p>'
+    )
+    post = make_post("Links", body=[("text", links)])
+    blog_index.intro = links
+    blog_index.save_revision().publish()
+
+    for page in (post, blog_index):
+        html = soup_of(client.get(page.url)).select_one(".cms-blog-text, .cms-blog-intro")
+        assert [(a["href"], a.get_text()) for a in html.select("a")] == [
+            (target.url, "the live one")
+        ]
+        assert "and the hidden one." in html.get_text()
+
+
+def test_expired_pages_are_not_served_before_wagtail_unpublishes_them(
+    client, blog_index, make_post
+):
+    post = make_post("Expired")
+    hide_by_expiry(post)
+
+    assert client.get(post.url).status_code == 404
+    assert post.make_preview_request().status_code == 200  # editors still preview it
+
+    hide_by_expiry(blog_index)
+    assert client.get(blog_index.url).status_code == 404
+    assert client.get(blog_index.url + "feed/").status_code == 404
+
+
 def test_posts_under_a_private_index_are_not_listed_elsewhere(client, site_root, make_post):
     # Only the blog's own children are listed; a second blog's posts stay on that blog.
     other = site_root.add_child(instance=BlogIndexPage(title="Other blog", slug="other"))
@@ -287,9 +329,10 @@ def test_preview_of_a_post_not_saved_yet(blog_index, make_post):
 # Anonymous GETs once renditions exist. Both start with Wagtail's own work (site, routing to the
 # page, view restrictions); then the index counts and loads one page of posts, their tags, their
 # thumbnails with renditions and the filtered tag; the post loads its tags, images with renditions,
-# sources, approved comments, and runs the previous and next post lookups.
+# sources, approved comments, runs the previous and next post lookups, and resolves the page links
+# of all its text blocks at once (the linked pages, and their view restrictions).
 INDEX_QUERIES = 12
-POST_QUERIES = 16
+POST_QUERIES = 18
 
 
 @pytest.fixture
@@ -327,13 +370,16 @@ def test_index_queries_are_constant(client, django_assert_num_queries, blog_with
 def test_post_queries_are_constant(
     client, django_assert_num_queries, make_post, make_image, dated_posts, count
 ):
-    dated_posts(2)  # so that the post has an older sibling (and the query for a newer one)
+    # The older siblings: the previous post (and the query for a newer one), and link targets.
+    older = dated_posts(2)
+    link = f'<p>See <a linktype="page" id="{older[0].pk}">the first post</a> (1).</p>'
     post = make_post(
         "Long read",
         date=START + 10 * DAY,
         body=[
             ("figure", {"image": make_image(f"Image {n}"), "source": n + 1}) for n in range(count)
         ]
+        + [("text", link) for _ in range(count)]
         + [("quote", {"text": "A quotation", "source": 1})],
         sources=[f"Source {n}" for n in range(count)],
     )
@@ -345,3 +391,4 @@ def test_post_queries_are_constant(
     soup = soup_of(response)
     assert len(soup.select(".cms-blog-figure img")) == count
     assert len(soup.select(".cms-blog-sources li")) == count
+    assert len(soup.select(f'.cms-blog-text a[href="{older[0].url}"]')) == count

@@ -21,7 +21,7 @@ from wagtail.rich_text import RichText
 
 from ..models import BlogPostPage, BlogPostSource, Comment
 from ..moderation import approved_comment_counts, comment_threads
-from .richtext import render_rich_texts
+from ..richtext import render_rich_texts
 from .site import site_posts
 
 BATCH_ATTR = "_cms_blog_batch"

@@ -3,9 +3,10 @@
 from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
@@ -24,19 +25,34 @@ from ..conf import blog_settings
 from ..cookies import mark_personal
 from ..feeds import LatestPostsFeed
 from ..graphql.preview import HeadlessPreviewMixin
+from ..richtext import render_rich_texts
+from ..visibility import has_expired, publicly_readable
 
 
 def visible_posts(site: Site | None = None) -> PageQuerySet:
     """Posts anyone may read: live, public (no view restriction on them or an ancestor), not
     expired, and - when a site is given - under that site's root. Every public path uses this."""
-    posts = (
-        BlogPostPage.objects.live()
-        .public()
-        .filter(Q(expire_at__isnull=True) | Q(expire_at__gt=timezone.now()))
-    )
+    posts = publicly_readable(BlogPostPage.objects.all())
     if site is not None:
         posts = posts.descendant_of(site.root_page, inclusive=True)
     return posts
+
+
+def site_rich_texts(sources: list[str], request: HttpRequest) -> list[SafeString]:
+    """Rich text as the blog's own pages show it: links resolved for all of it at once, links to
+    pages the public cannot see left as plain text, page links on this Wagtail site."""
+    rendered = render_rich_texts(sources, request, page_url=lambda page: page.get_url(request))
+    return [mark_safe(html) for html in rendered]
+
+
+class ServedUntilExpiry:
+    """Wagtail keeps serving a page past its expiry time until ``publish_scheduled`` runs; the
+    blog's pages stop at once, like every other way of reaching them (previews excepted)."""
+
+    def serve(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if has_expired(self) and not getattr(request, "is_preview", False):
+            raise Http404
+        return super().serve(request, *args, **kwargs)
 
 
 def newest_first(posts: PageQuerySet) -> PageQuerySet:
@@ -56,7 +72,7 @@ def attach_thumbnails(posts: list["BlogPostPage"]) -> None:
         post.thumbnail = images.get(first_image_ids[post.pk])
 
 
-class BlogIndexPage(RoutablePageMixin, Page):
+class BlogIndexPage(ServedUntilExpiry, RoutablePageMixin, Page):
     intro = RichTextField(
         blank=True,
         features=["bold", "italic", "link"],
@@ -74,6 +90,7 @@ class BlogIndexPage(RoutablePageMixin, Page):
 
     def get_context(self, request: HttpRequest, *args, **kwargs) -> dict:
         context = super().get_context(request, *args, **kwargs)
+        context["intro_html"] = site_rich_texts([self.intro], request)[0] if self.intro else ""
         tag_slug = request.GET.get("tag") or None
         paginator = Paginator(self.get_posts(tag_slug), blog_settings.PAGE_SIZE)
         posts = paginator.get_page(request.GET.get("page"))
@@ -139,7 +156,7 @@ class BlogPostPageForm(WagtailAdminPageForm):
         return cleaned_data
 
 
-class BlogPostPage(HeadlessPreviewMixin, Page):
+class BlogPostPage(ServedUntilExpiry, HeadlessPreviewMixin, Page):
     date = models.DateField(_("post date"), default=timezone.localdate)
     intro = models.TextField(
         _("intro"),
@@ -211,6 +228,8 @@ class BlogPostPage(HeadlessPreviewMixin, Page):
         # A new post previewed before its first save has no place among its siblings yet.
         if self.pk is not None:
             context.update(previous_post=self.previous_post(), next_post=self.next_post())
+        texts = [block.value.source for block in self.body if block.block_type == "text"]
+        context["rich_text_html"] = dict(zip(texts, site_rich_texts(texts, request), strict=True))
         return context
 
     parent_page_types = ["cms_blog.BlogIndexPage"]

@@ -1,5 +1,6 @@
 from django import template
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
+from wagtail.rich_text import RichText
 
 from ..citations import link_citations
 
@@ -15,7 +16,14 @@ def cite(context: template.Context, number: int | None) -> dict:
 
 
 @register.simple_tag(takes_context=True)
-def with_citations(context: template.Context, html: object) -> SafeString | object:
-    """Link every "(N)" in rendered rich text to a source of the page being rendered."""
+def text_html(context: template.Context, value: RichText) -> SafeString:
+    """A text block's HTML, with every "(N)" linked to the page's source N.
+
+    The post page renders the rich text of all its text blocks at once (``rich_text_html`` in its
+    context: one batch of link lookups, links to pages the public cannot see left as plain text);
+    elsewhere, e.g. in the block picker's preview, Wagtail renders the block alone."""
+    html = context.get("rich_text_html", {}).get(value.source)
+    if html is None:
+        html = str(value)
     sources = getattr(context.get("page"), "numbered_sources", None)
-    return link_citations(str(html), set(sources)) if sources else html
+    return link_citations(html, set(sources)) if sources else mark_safe(html)

@@ -9,10 +9,10 @@ from wagtail.images import get_image_model
 
 from ...models import BlogPostPage, BlogPostSource
 from ...moderation import comments_open
+from ...richtext import page_path_and_url
 from ..comments.types import CommentType
 from ..images import filter_spec
 from ..loaders import BodyBlock, batch_of
-from ..richtext import page_path_and_url
 from .blocks import StreamFieldInterface, servable
 
 WORDS_PER_MINUTE = 200

@@ -1,21 +1,22 @@
 """Rich text to final HTML for many blocks at once, with links to hidden pages dropped.
 
-Wagtail's ``expand_db_html`` resolves the links of one string per call (a query per call); a list
-of posts has many text blocks, so all of them are rewritten in one pass of the same rewriter
-classes, with the page and document rules replaced by ones that see only what the public may."""
+Wagtail's ``expand_db_html`` resolves the links of one string per call (a query per call); a post
+or a list of posts has many text blocks, so all of them are rewritten in one pass of the same
+rewriter classes, with the page and document rules replaced by ones that see only what the public
+may. The post page and GraphQL both render rich text through here."""
 
 import re
+from collections.abc import Callable
 
-from django.db.models import Q
 from django.http import HttpRequest
-from django.utils import timezone
 from django.utils.html import escape
 from wagtail.documents import get_document_model
-from wagtail.models import Page, PageQuerySet
+from wagtail.models import Page
 from wagtail.rich_text import features
 from wagtail.rich_text.rewriters import EmbedRewriter, LinkRewriter, MultiRuleRewriter
 
-from ..conf import blog_settings
+from .conf import blog_settings
+from .visibility import publicly_readable
 
 # Draftail never writes HTML comments, so this cannot occur inside a block's own HTML.
 SEPARATOR = "<!--cms-blog-block-->"
@@ -33,27 +34,17 @@ def page_path_and_url(page: Page, request: HttpRequest) -> tuple[str, str]:
     return path, base.rstrip("/") + path
 
 
-def public_pages() -> PageQuerySet:
-    """Pages anyone may read, of any type: the rule of ``visible_posts`` for every page, so a
-    link never points at a draft, a private section or an expired page."""
-    return (
-        Page.objects.live()
-        .public()
-        .filter(Q(expire_at__isnull=True) | Q(expire_at__gt=timezone.now()))
-    )
-
-
 def linked_ids(attrs_list: list[dict]) -> list[int]:
     # A hand-edited id that is not a number links to nothing (and must not reach the query).
     return [int(attrs["id"]) for attrs in attrs_list if str(attrs.get("id", "")).isdigit()]
 
 
-def rewriter(request: HttpRequest) -> MultiRuleRewriter:
+def rewriter(request: HttpRequest, page_url: Callable[[Page], str]) -> MultiRuleRewriter:
     def page_links(attrs_list: list[dict]) -> list[str]:
-        pages = public_pages().in_bulk(linked_ids(attrs_list))
+        pages = publicly_readable(Page.objects.all()).in_bulk(linked_ids(attrs_list))
         pages = {str(pk): page for pk, page in pages.items()}
         return [
-            f'<a href="{escape(page_path_and_url(page, request)[1])}">' if page else "<a>"
+            f'<a href="{escape(page_url(page))}">' if page else "<a>"
             for page in (pages.get(str(attrs.get("id"))) for attrs in attrs_list)
         ]
 
@@ -81,10 +72,18 @@ def rewriter(request: HttpRequest) -> MultiRuleRewriter:
     )
 
 
-def render_rich_texts(sources: list[str], request: HttpRequest) -> list[str]:
+def render_rich_texts(
+    sources: list[str], request: HttpRequest, page_url: Callable[[Page], str] | None = None
+) -> list[str]:
     """The final HTML of each rich text source, in order; links and embeds of all of them are
-    resolved together, in a fixed number of queries."""
+    resolved together, in a fixed number of queries. Page links point at ``page_url(page)``, by
+    default the absolute URL a headless frontend needs (see ``page_path_and_url``)."""
     if not sources:
         return []
-    html = rewriter(request)(SEPARATOR.join(sources))
+    if page_url is None:
+
+        def page_url(page: Page) -> str:
+            return page_path_and_url(page, request)[1]
+
+    html = rewriter(request, page_url)(SEPARATOR.join(sources))
     return DEAD_LINK.sub(r"\1", html).split(SEPARATOR)
