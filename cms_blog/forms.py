@@ -1,6 +1,7 @@
 """Forms of the comment system: the fields every submission is validated with, and the page form
 that adds the anti-bot traps."""
 
+import re
 import time
 import unicodedata
 from urllib.parse import urlsplit
@@ -16,6 +17,16 @@ from .models import Comment
 # Tab, line feed and carriage return are how people write multi-line comments.
 _TEXT_WHITESPACE = frozenset("\t\n\r")
 _TIMESTAMP_SALT = "cms_blog.comment-form.timestamp"
+# ASCII digits only: "²" and other Unicode digits pass str.isdigit() but not int(). At most 18 of
+# them, so the value fits a 64-bit id column and int() never meets a 5,000-digit string.
+_ID_RE = re.compile(r"[0-9]{1,18}")
+
+
+def parse_id(value: object) -> int | None:
+    """A record id from a query string or an unvalidated form value, or None when it is not one."""
+    if isinstance(value, str) and _ID_RE.fullmatch(value):
+        return int(value)
+    return None
 
 
 def _control_characters(value: str, allowed: frozenset[str] = frozenset()) -> set[str]:
@@ -92,7 +103,11 @@ class CommentPageForm(CommentForm):
     """The form on the post page: the reader's fields plus the reply target and two bot traps,
     a honeypot field people never see and a signed timestamp of when the form was shown."""
 
-    parent_id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    parent_id = forms.IntegerField(
+        required=False,
+        widget=forms.HiddenInput,
+        error_messages={"invalid": _("You can only reply to a published comment on this post.")},
+    )
     # The honeypot: hidden (the template's `hidden` attribute); only bots fill it in.
     homepage = forms.CharField(
         required=False,

@@ -30,6 +30,7 @@ from wagtail_modeladmin.options import ModelAdmin
 from wagtail_modeladmin.views import EditView
 
 from .conf import blog_settings
+from .forms import parse_id
 from .models import Comment
 from .models.comments import announce_approval
 
@@ -191,7 +192,7 @@ def moderate_comments(request: HttpRequest) -> HttpResponse:
     else:
         action = request.POST.get("action", "")
         ids = request.POST.getlist("selected")
-    ids = [int(pk) for pk in ids if pk.isdigit()]
+    ids = [pk for pk in map(parse_id, ids) if pk is not None]
     if action not in ACTIONS:
         messages.error(request, _("Choose an action to apply."))
     elif not ids:

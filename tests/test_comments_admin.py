@@ -205,6 +205,28 @@ def test_bulk_action_mistakes_are_reported(admin_client, make_comment, data, mes
     assert Comment.objects.get().status == Comment.Status.PENDING
 
 
+def test_odd_selected_values_are_ignored(admin_client, make_comment):
+    comment = make_comment()
+    # "²" passes str.isdigit() but not int(); 5,000 digits are beyond int()'s limit.
+    selected = ["²", "9" * 5000, "99999999999999999999999", str(comment.pk)]
+
+    response = admin_client.post(MODERATE, {"action": "approve", "selected": selected}, follow=True)
+
+    assert "1 comment approved." in response.content.decode()
+    comment.refresh_from_db()
+    assert comment.status == Comment.Status.APPROVED
+
+
+@pytest.mark.parametrize("row_action", ["approve:²", "approve:" + "9" * 5000])
+def test_odd_row_action_is_reported(admin_client, make_comment, row_action):
+    make_comment()
+
+    response = admin_client.post(MODERATE, {"row_action": row_action}, follow=True)
+
+    assert "Select at least one comment." in response.content.decode()
+    assert Comment.objects.get().status == Comment.Status.PENDING
+
+
 def test_moderation_never_redirects_off_site(admin_client, make_comment):
     comment = make_comment()
 

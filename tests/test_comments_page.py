@@ -204,6 +204,41 @@ def test_reply_link_and_cancel(client, post):
     assert f'name="parent_id" value="{parent.pk}"' in html
 
 
+# Values that pass str.isdigit() but not int(), or name no comment at all.
+ODD_IDS = [
+    "²",  # a Unicode digit
+    "9" * 5000,  # beyond int()'s 4,300-digit limit
+    "99999999999999999999999",  # beyond any id column
+    "-1",  # not an id
+    "abc",  # not a number
+]
+
+
+@pytest.mark.parametrize("value", ODD_IDS)
+def test_odd_replyto_is_ignored(client, post, value):
+    comment(post, author_name="Ann")
+
+    response = client.get(post.url, {"replyto": value})
+
+    assert response.status_code == 200
+    html = section(response)
+    assert "Leave a Reply" in html and "Leave a Reply to" not in html
+
+
+@pytest.mark.parametrize("value", ODD_IDS)
+def test_odd_reply_target_is_refused_above_the_form(client, post, value):
+    comment(post, author_name="Ann")
+
+    response = client.post(post_url(post), form_data(post, parent_id=value))
+
+    assert response.status_code == 400
+    html = section(response)
+    errors = html[html.index("cms-blog-comment-errors") :]
+    assert "You can only reply to a published comment on this post." in errors
+    assert "Leave a Reply to" not in html
+    assert Comment.objects.count() == 1
+
+
 def test_no_reply_link_at_max_depth(client, post, settings):
     settings.CMS_BLOG = {"MAX_DEPTH": 2}
     parent = comment(post)

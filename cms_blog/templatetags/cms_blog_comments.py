@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from ..conf import blog_settings
 from ..cookies import pending_comment_ids, remembered_commenter
-from ..forms import CommentPageForm
+from ..forms import CommentPageForm, parse_id
 from ..models import BlogPostPage, Comment
 from ..moderation import comment_threads, comments_open
 
@@ -56,8 +56,8 @@ def comment_section(context: template.Context, page: BlogPostPage) -> Discussion
             (parent.thread_replies if parent else threads).append(comment)
 
     replying_to = None
-    if request is not None and request.GET.get("replyto", "").isdigit():
-        replying_to = by_id.get(int(request.GET["replyto"]))
+    if request is not None and (replyto := parse_id(request.GET.get("replyto"))) is not None:
+        replying_to = by_id.get(replyto)
         if replying_to is not None and not replying_to.can_reply:
             replying_to = None
     form = context.get("comment_form") or CommentPageForm(
@@ -67,8 +67,10 @@ def comment_section(context: template.Context, page: BlogPostPage) -> Discussion
             **remembered_commenter_initial(request),
         },
     )
-    if form.is_bound and form.data.get("parent_id", "").isdigit():
-        replying_to = by_id.get(int(form.data["parent_id"]))
+    # The reply target of a refused submission: the bound form's validated value (reading
+    # ``errors`` cleans the form if the view has not), never the raw input.
+    if form.is_bound and "parent_id" not in form.errors:
+        replying_to = by_id.get(form.cleaned_data.get("parent_id"))
     return Discussion(
         enabled=blog_settings.COMMENTS_ENABLED,
         threads=threads,
