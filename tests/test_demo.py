@@ -44,7 +44,9 @@ def test_loading_twice_duplicates_nothing(demo):
 def test_the_blog_is_the_site_home_and_every_page_serves(client, demo):
     home = client.get("/")
     assert home.status_code == 200
-    assert Site.objects.get(is_default_site=True).root_page.specific_class is BlogIndexPage
+    site = Site.objects.get(is_default_site=True)
+    assert site.root_page.specific_class is BlogIndexPage
+    assert site.root_url == "http://127.0.0.1:8000"  # where `make demo` serves it
     titles = [
         a.get_text()
         for a in BeautifulSoup(home.content, "html.parser").select(".cms-blog-list h2 a")

@@ -276,6 +276,42 @@ def test_post_meta_description_prefers_the_search_description(client, make_post)
     assert soup.select_one("meta[name=description]")["content"] == "For search engines."
 
 
+def test_post_shares_well_on_social_sites(client, make_post, make_image):
+    post = make_post(
+        'Vienna "1815"',
+        date=START,
+        intro="The Congress redraws Europe.",
+        tags=["history"],
+        body=[
+            ("text", "<p>First.</p>"),
+            ("figure", {"image": make_image(width=2400, height=1600), "alt_text": "A map"}),
+        ],
+    )
+
+    soup = soup_of(client.get(post.url))
+
+    def meta(name: str) -> str | None:
+        tag = soup.select_one(f'meta[property="{name}"], meta[name="{name}"]')
+        return tag["content"] if tag else None
+
+    assert soup.select_one("link[rel=canonical]")["href"] == post.full_url
+    assert meta("og:url") == post.full_url
+    assert (meta("og:type"), meta("og:title")) == ("article", 'Vienna "1815"')
+    assert meta("og:description") == "The Congress redraws Europe."
+    assert (meta("article:published_time"), meta("article:tag")) == ("2024-01-01", "history")
+    assert meta("og:image").startswith("http://testserver/") and ".fill-1200x630" in meta(
+        "og:image"
+    )
+    assert (meta("og:image:width"), meta("og:image:height")) == ("1200", "630")
+    assert (meta("og:image:alt"), meta("twitter:card")) == ("A map", "summary_large_image")
+
+
+def test_post_without_a_figure_shares_a_summary_card(client, make_post):
+    soup = soup_of(client.get(make_post("Words only").url))
+    assert soup.select_one('meta[property="og:image"]') is None
+    assert soup.select_one('meta[name="twitter:card"]')["content"] == "summary"
+
+
 @pytest.mark.parametrize(
     ("position", "previous", "following"),
     [

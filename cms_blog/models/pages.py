@@ -13,6 +13,7 @@ from modelcluster.fields import ParentalKey
 from taggit.models import Tag, TaggedItemBase
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.blocks import StructValue
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
 from wagtail.images import get_image_model
@@ -205,6 +206,16 @@ class BlogPostPage(ServedUntilExpiry, HeadlessPreviewMixin, Page):
             if child["type"] == "figure" and child["value"].get("image"):
                 return child["value"]["image"]
         return None
+
+    @cached_property
+    def tag_list(self) -> list[Tag]:
+        """The post's tags, read once per page object (from the prefetch, when a list has one)."""
+        return list(self.tags.all())
+
+    @property
+    def first_figure(self) -> StructValue | None:
+        """The body's first figure: the picture shared with links to the post."""
+        return next((block.value for block in self.body if block.block_type == "figure"), None)
 
     def siblings(self) -> PageQuerySet:
         return visible_posts().sibling_of(self, inclusive=False)

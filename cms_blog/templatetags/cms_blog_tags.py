@@ -27,3 +27,11 @@ def text_html(context: template.Context, value: RichText) -> SafeString:
         html = str(value)
     sources = getattr(context.get("page"), "numbered_sources", None)
     return link_citations(html, set(sources)) if sources else mark_safe(html)
+
+
+@register.simple_tag(takes_context=True)
+def absolute_url(context: template.Context, url: str) -> str:
+    """``url`` made absolute on the current request's host (already absolute URLs, e.g. of
+    images in cloud storage, stay as they are)."""
+    request = context.get("request")
+    return request.build_absolute_uri(url) if request is not None else url

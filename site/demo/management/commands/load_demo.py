@@ -379,12 +379,14 @@ class Command(BaseCommand):
             index = root.add_child(instance=BlogIndexPage(title="History Course Blog", slug="blog"))
         index.intro = INDEX_INTRO
         index.save_revision().publish()
-        if site.root_page_id != index.pk:
-            welcome = site.root_page
-            site.root_page = index
-            site.save()
-            if not isinstance(welcome.specific, BlogIndexPage) and welcome.depth > 1:
-                welcome.delete()
+        welcome = site.root_page
+        # Absolute URLs (canonical links, feeds, GraphQL's post URLs) use the site's address.
+        site.hostname, site.port, site.site_name = "127.0.0.1", 8000, "History Course Blog"
+        site.root_page = index
+        site.save()
+        # Wagtail's "Welcome to your new Wagtail site!" page, replaced by the blog.
+        if welcome.depth > 1 and not isinstance(welcome.specific, BlogIndexPage):
+            welcome.delete()
         return index
 
     def image(self, key: str, title: str, description: str, size: tuple[int, int]):
