@@ -4,7 +4,6 @@ that adds the anti-bot traps."""
 import re
 import time
 import unicodedata
-from urllib.parse import urlsplit
 
 from django import forms
 from django.core import signing
@@ -13,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .conf import blog_settings
 from .models import Comment
+from .models.comments import validate_web_url  # on the model field too: every path checks it
 
 # Tab, line feed and carriage return are how people write multi-line comments.
 _TEXT_WHITESPACE = frozenset("\t\n\r")
@@ -48,14 +48,6 @@ def validate_text(value: str) -> None:
     """Refuse control characters other than tabs and line breaks in the comment text."""
     if _control_characters(value, _TEXT_WHITESPACE):
         raise ValidationError(_("Control characters are not allowed."), code="control_character")
-
-
-def validate_web_url(value: str) -> None:
-    """Only http(s) websites: never ``javascript:``, ``data:``, ``ftp:``…"""
-    if urlsplit(value).scheme.lower() not in ("http", "https"):
-        raise ValidationError(
-            _("Enter a website address starting with http:// or https://."), code="scheme"
-        )
 
 
 class CommentForm(forms.Form):

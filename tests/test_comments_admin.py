@@ -333,6 +333,34 @@ def test_edit_view(admin_client, make_comment, django_capture_on_commit_callback
 # --- Permissions -----------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize(
+    ("url", "error"),
+    [
+        # the contract: http(s) only, in the admin as on the page
+        ("ftp://evil.example/x", "starting with http:// or https://"),
+        # not a URL to Django's form field at all
+        ("javascript:alert(1)", "Enter a valid URL."),
+        ("http://[::1", "Enter a valid URL."),
+    ],
+)
+def test_edit_view_refuses_non_web_websites(admin_client, make_comment, url, error):
+    comment = make_comment()
+    data = {
+        "author_name": "Ann",
+        "author_email": "ann@example.com",
+        "author_url": url,
+        "body": "Hello there",
+        "status": "approved",
+    }
+
+    response = admin_client.post(f"/admin/cms_blog/comment/edit/{comment.pk}/", data)
+
+    assert response.status_code == 200
+    assert error in response.content.decode()
+    comment.refresh_from_db()
+    assert (comment.author_url, comment.status) == ("", Comment.Status.PENDING)
+
+
 def test_editor_without_comment_permissions_sees_and_does_nothing(
     client, django_user_model, make_comment
 ):

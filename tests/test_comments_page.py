@@ -421,6 +421,8 @@ def test_remembering_can_be_switched_off(client, post, settings):
         ({"author_email": "nope"}, "author_email", "Enter a valid email address."),
         # javascript: website
         ({"author_url": "javascript:alert(1)"}, "author_url", "http:// or https://"),
+        # a website that does not parse (urlsplit raises ValueError)
+        ({"author_url": "http://[::1"}, "author_url", "Enter a valid URL."),
     ],
 )
 def test_errors_rerender_the_page_with_input_kept(client, post, fields, field, message):

@@ -6,6 +6,7 @@ import time
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.test import RequestFactory
 from django.utils import timezone
 from wagtail.models import PageViewRestriction
@@ -98,6 +99,9 @@ LONG = "x" * 300
         ({"author_url": "javascript:alert(1)"}, "author_url", "starting with http:// or https://"),
         ({"author_url": "ftp://example.com/"}, "author_url", "starting with http:// or https://"),
         ({"author_url": "data:text/html,hi"}, "author_url", "starting with http:// or https://"),
+        # an unclosed IPv6 host: urlsplit() raises ValueError
+        ({"author_url": "http://[::1"}, "author_url", "Enter a valid URL."),
+        ({"author_url": "https://[v1.x]/"}, "author_url", "Enter a valid URL."),
         # NUL and other control characters
         ({"body": "hello\x00world"}, "body", "Null characters are not allowed."),
         ({"author_name": "Ada\x1b[31m"}, "author_name", "Control characters are not allowed."),
@@ -129,6 +133,42 @@ def test_website_is_optional_and_http_only(submit, fields, stored_url):
 
     assert result.errors == {}
     assert result.comment.author_url == stored_url
+
+
+def test_an_unparsable_website_gets_one_clear_error(submit):
+    assert submit(author_url="http://[::1").errors == {"author_url": ["Enter a valid URL."]}
+
+
+@pytest.mark.parametrize(
+    ("url", "error"),
+    [
+        # the contract: http(s) only, whoever stores the comment
+        ("ftp://evil.example/x", "Enter a website address starting with http:// or https://."),
+        ("javascript:alert(1)", "Enter a website address starting with http:// or https://."),
+        # does not parse
+        ("http://[::1", "Enter a valid URL."),
+        # fine
+        ("https://example.com/", None),
+        ("", None),
+    ],
+)
+def test_the_model_field_takes_http_websites_only(post, url, error):
+    comment = Comment(post=post, author_name="A", author_email="a@example.com", body="b")
+    comment.author_url = url
+
+    if error is None:
+        comment.full_clean()
+    else:
+        with pytest.raises(ValidationError) as raised:
+            comment.full_clean()
+        assert list(raised.value.message_dict) == ["author_url"]
+        assert error in raised.value.message_dict["author_url"]
+
+
+def test_a_stored_unparsable_website_is_not_linked(post):
+    comment = approved_comment(post, author_url="http://[::1")
+
+    assert comment.public_author_url is None
 
 
 def test_limits_at_the_maximum_are_accepted(submit):

@@ -34,6 +34,28 @@ _urlize = _CommentUrlizer()
 _URL_TEXT_LIMIT = 60
 
 
+def _url_scheme(value: str) -> str | None:
+    """The URL's scheme, lower-cased, or None when the address does not parse (``http://[::1``:
+    an unclosed IPv6 host makes ``urlsplit`` raise)."""
+    try:
+        return urlsplit(value).scheme.lower()
+    except ValueError:
+        return None
+
+
+def validate_web_url(value: str) -> None:
+    """Only http(s) websites: never ``javascript:``, ``data:``, ``ftp:``…
+
+    An address that does not parse at all is left to Django's ``URLValidator``, which every URL
+    field (form or model) runs beside this one and which reports it as "Enter a valid URL.":
+    raising here too would show the reader the same error twice."""
+    scheme = _url_scheme(value)
+    if scheme is not None and scheme not in ("http", "https"):
+        raise ValidationError(
+            _("Enter a website address starting with http:// or https://."), code="scheme"
+        )
+
+
 class CommentQuerySet(models.QuerySet):
     def public(self) -> "CommentQuerySet":
         """The comments anyone may read: approved ones. Every public path uses this."""
@@ -145,7 +167,9 @@ class Comment(models.Model):
     depth = models.PositiveSmallIntegerField(_("depth"), default=0, editable=False)
     author_name = models.CharField(_("name"), max_length=245)
     author_email = models.EmailField(_("email"), max_length=100)
-    author_url = models.URLField(_("website"), max_length=200, blank=True)
+    author_url = models.URLField(
+        _("website"), max_length=200, blank=True, validators=[validate_web_url]
+    )
     body = models.TextField(_("comment"), max_length=65525)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
@@ -252,7 +276,7 @@ class Comment(models.Model):
     @property
     def public_author_url(self) -> str | None:
         """The author's website when it is an http(s) URL, else None (never ``javascript:``)."""
-        if self.author_url and urlsplit(self.author_url).scheme.lower() in ("http", "https"):
+        if self.author_url and _url_scheme(self.author_url) in ("http", "https"):
             return self.author_url
         return None
 
