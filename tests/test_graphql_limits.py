@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from django.contrib.staticfiles import finders
 from django.test import Client
-from graphql import get_introspection_query
+from graphql import ValidationContext, get_introspection_query
 
 from cms_blog.graphql.schema import schema
 from cms_blog.models import Comment
@@ -51,6 +51,121 @@ def test_costly_documents_are_refused_before_any_query(
     assert response.status_code == 400
     assert any(message in error["message"] for error in response.json()["errors"])
     assert not Comment.objects.exists()
+
+
+def doubling_fragments(levels: int, on: str, leaf: str, field: str = "") -> str:
+    """Fragments F0 to F{levels}, each spreading the next twice (within ``field`` when given): the
+    text grows by one fragment per level, the document it stands for doubles."""
+
+    def twice(level: int) -> str:
+        spread = f"...F{level + 1}"
+        return f"{field} {{ {spread} }} {field} {{ {spread} }}" if field else f"{spread} {spread}"
+
+    fragments = [f"fragment F{level} on {on} {{ {twice(level)} }}" for level in range(levels)]
+    return " ".join([*fragments, f"fragment F{levels} on {on} {{ {leaf} }}"])
+
+
+@pytest.mark.parametrize(
+    "document, message",
+    [
+        # 2**21 __typename: the reviewer's ~800-byte document
+        ("query { ...F0 } " + doubling_fragments(21, "Query", "__typename"), "500 fields"),
+        # a hundred levels: 2**100 fields, as quick to refuse
+        ("query { ...F0 } " + doubling_fragments(100, "Query", "__typename"), "500 fields"),
+        # 2**21 posts, 22 deep, through fields
+        (
+            "{ posts { items { ...F0 } } } "
+            + doubling_fragments(20, "Post", "id", field="alias: previousPost"),
+            "exceeds maximum operation depth of 12",
+        ),
+        # the same for aliases
+        (
+            "{ posts { items { ...F0 } } } "
+            + doubling_fragments(20, "Post", "id", field="alias: previousPost"),
+            "30 aliases",
+        ),
+        # 2**21 addComment
+        (
+            "mutation { ...F0 } " + doubling_fragments(21, "Mutation", ADD_COMMENT),
+            "500 fields",
+        ),
+    ],
+)
+def test_fragments_multiplying_each_other_are_sized_once(
+    db, client, monkeypatch, django_assert_num_queries, document, message
+):
+    lookups = []
+    get_fragment = ValidationContext.get_fragment
+    monkeypatch.setattr(
+        ValidationContext,
+        "get_fragment",
+        lambda context, name: lookups.append(name) or get_fragment(context, name),
+    )
+    with django_assert_num_queries(0):
+        response = post_json(client, {"query": document})
+    assert response.status_code == 400
+    assert any(message in error["message"] for error in response.json()["errors"])
+    # Expanding the spreads would look fragments up millions of times: each is looked up a few
+    # times, by the standard rules and by ours.
+    assert len(lookups) < 10 * document.count("fragment ")
+    assert not Comment.objects.exists()
+
+
+def test_fragments_multiplying_each_other_within_the_limits_run(client, blog_index):
+    # 2**8 = 256 __typename, 500 allowed: merged into one answer
+    document = "query { ...F0 } " + doubling_fragments(8, "Query", "__typename")
+    assert data_of(client, document) == {"__typename": "Query"}
+
+
+def test_depth_and_fields_count_through_fragments(client, settings, blog_index):
+    # 13 previousPost below posts.items, two of them per fragment: too deep, not too many
+    document = "{ posts { items { ...F0 } } } " + doubling_fragments(
+        12, "Post", "id", field="previousPost"
+    )
+    assert "depth" in post_json(client, {"query": document}).json()["errors"][0]["message"]
+    settings.CMS_BLOG = {"GRAPHQL_MAX_DEPTH": 14, "GRAPHQL_MAX_FIELDS": 2**14}
+    assert data_of(client, document) == {"posts": {"items": []}}
+    settings.CMS_BLOG = {"GRAPHQL_MAX_DEPTH": 14, "GRAPHQL_MAX_FIELDS": 2**13}
+    assert "fields" in post_json(client, {"query": document}).json()["errors"][0]["message"]
+
+
+@pytest.mark.parametrize(
+    "document, message",
+    [
+        # a cycle of spreads only
+        (
+            "query { ...A } fragment A on Query { ...B } fragment B on Query { ...A }",
+            "Cannot spread fragment 'A' within itself via 'B'.",
+        ),
+        # a cycle with fields on the way
+        (
+            "query { ...A } fragment A on Query { tags { name } ...B } "
+            "fragment B on Query { ...A }",
+            "Cannot spread fragment 'A' within itself via 'B'.",
+        ),
+        # a cycle below a field
+        (
+            "{ posts { items { ...A } } } fragment A on Post { previousPost { ...A } }",
+            "Cannot spread fragment 'A' within itself.",
+        ),
+        # a cycle at the root of a mutation
+        (
+            "mutation { ...A } fragment A on Mutation { ...B } fragment B on Mutation { ...A }",
+            "Cannot spread fragment 'A' within itself via 'B'.",
+        ),
+        # a fragment that does not exist
+        ("query { ...Nope }", "Unknown fragment 'Nope'."),
+        # likewise, below a field
+        ("{ posts { items { ...Nope } } }", "Unknown fragment 'Nope'."),
+    ],
+)
+def test_fragment_cycles_and_unknown_fragments_get_the_standard_errors(
+    db, client, django_assert_num_queries, document, message
+):
+    with django_assert_num_queries(0):
+        response = post_json(client, {"query": document})
+    assert response.status_code == 400
+    assert [error["message"] for error in response.json()["errors"]] == [message]
 
 
 def test_large_body_is_refused_before_any_query(db, client, django_assert_num_queries):
