@@ -7,6 +7,7 @@ import json
 import logging
 import re
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 from django.contrib.staticfiles import finders
@@ -195,17 +196,55 @@ def test_batches_are_refused(client):
     assert response.status_code == 400
 
 
+def add_comment_url(post_id: int) -> str:
+    """The endpoint's URL with an addComment on the post in its query string."""
+    mutation = "mutation { " + ADD_COMMENT.replace('"1"', f'"{post_id}"') + " }"
+    return f"{ENDPOINT}?{urlencode({'query': mutation})}"
+
+
 @pytest.mark.parametrize(
     "content_type",
     [
         "application/x-www-form-urlencoded",  # what a cross-site <form> sends
         "multipart/form-data; boundary=x",  # likewise
         "text/plain",  # likewise, and what sendBeacon sends
+        "",  # no Content-Type at all: a cross-site fetch() with a Blob body sends none
+        "application/octet-stream",  # a fetch() of an ArrayBuffer
+        "application/graphql",  # preflighted, but not the JSON the docs describe
+        "application/xml",  # anything else
     ],
 )
-def test_form_encoded_posts_are_refused(client, content_type):
-    response = client.post(ENDPOINT, "query={tags{name}}", content_type=content_type)
+def test_posts_that_are_not_json_are_refused(
+    client, make_post, django_assert_num_queries, content_type
+):
+    post = make_post("Target")
+    with django_assert_num_queries(0):
+        response = client.generic(
+            "POST", add_comment_url(post.pk), "query={tags{name}}", content_type=content_type
+        )
     assert response.status_code == 415
+    assert "application/json" in response.json()["errors"][0]["message"]
+    assert not Comment.objects.exists()
+
+
+def test_a_post_reads_its_query_from_the_body_not_the_url(client, make_post):
+    post = make_post("Target")
+    body = json.dumps({"query": "{ tags { name } }"})
+    response = client.post(add_comment_url(post.pk), body, content_type="application/json")
+    assert response.json() == {"data": {"tags": []}}
+    # A body without a query has none: the URL's is ignored.
+    response = client.post(add_comment_url(post.pk), "{}", content_type="application/json")
+    assert response.status_code == 400
+    assert not Comment.objects.exists()
+
+
+def test_json_with_a_charset_is_json(client, blog_index):
+    response = client.post(
+        ENDPOINT,
+        json.dumps({"query": "{ tags { name } }"}),
+        content_type="application/json; charset=utf-8",
+    )
+    assert response.json() == {"data": {"tags": []}}
 
 
 def test_json_posts_need_no_csrf_token(blog_index):
