@@ -89,6 +89,16 @@ class CommentsMenuItem(ModelAdminMenuItem):
 
 
 class CommentEditView(EditView):
+    def get_form(self) -> forms.ModelForm:
+        form = super().get_form()
+        # erase_comments blanks the email of an erased commenter; such a comment stays editable
+        # (it can still be moderated) without one. Any other comment keeps it required. The
+        # instance still holds the stored value here: the form fills it in when validated.
+        if not self.instance.author_email:
+            form.fields["author_email"].required = False
+            form.fields["author_email"].help_text = _("Erased at the commenter's request.")
+        return form
+
     def form_valid(self, form: forms.ModelForm) -> HttpResponse:
         # Publishing by changing the status field is an approval like any other.
         became_public = "status" in form.changed_data and form.instance.is_approved

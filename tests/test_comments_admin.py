@@ -1,8 +1,11 @@
 """Moderation in the Wagtail admin: the list, filters, search, bulk and row actions, reply,
 dashboard panel, menu count and permissions."""
 
+import io
+
 import pytest
 from django.contrib.auth.models import Group, Permission
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -359,6 +362,33 @@ def test_edit_view_refuses_non_web_websites(admin_client, make_comment, url, err
     assert error in response.content.decode()
     comment.refresh_from_db()
     assert (comment.author_url, comment.status) == ("", Comment.Status.PENDING)
+
+
+def test_an_erased_comment_can_still_be_edited(admin_client, make_comment):
+    comment = make_comment(author_email="gone@example.com")
+    call_command("erase_comments", "gone@example.com", stdout=io.StringIO())
+    edit = f"/admin/cms_blog/comment/edit/{comment.pk}/"
+    data = {"author_name": "Anonymous", "author_email": "", "author_url": "", "body": "Hello there"}
+
+    response = admin_client.post(edit, {**data, "status": "spam"})
+
+    assert response.status_code == 302
+    comment.refresh_from_db()
+    assert (comment.status, comment.author_email) == (Comment.Status.SPAM, "")
+
+
+def test_the_email_stays_required_for_other_comments(admin_client, make_comment):
+    comment = make_comment()
+    data = {"author_name": "Ann", "author_email": "", "author_url": "", "body": "Hello there"}
+
+    response = admin_client.post(
+        f"/admin/cms_blog/comment/edit/{comment.pk}/", {**data, "status": "approved"}
+    )
+
+    assert response.status_code == 200
+    assert "This field is required." in response.content.decode()
+    comment.refresh_from_db()
+    assert (comment.status, comment.author_email) == (Comment.Status.PENDING, "ann@example.com")
 
 
 def test_editor_without_comment_permissions_sees_and_does_nothing(
