@@ -18,6 +18,7 @@ from concurrent.futures import TimeoutError as FutureTimeoutError
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Count
@@ -213,11 +214,28 @@ def _policy_status(comment: Comment, ip: str | None) -> str:
         or _matches(blog_settings.MODERATION_WORDS, comment, ip)
     ):
         return Comment.Status.PENDING
-    if moderation == "first-time" and not (
-        Comment.objects.public().filter(author_email__iexact=comment.author_email).exists()
-    ):
+    if moderation == "first-time" and not _previously_approved(comment):
         return Comment.Status.PENDING
     return Comment.Status.APPROVED
+
+
+def _previously_approved(comment: Comment) -> bool:
+    """WordPress's "comment author must have a previously approved comment": an approved comment
+    with the same name AND email. An email that belongs to a user account counts only for that
+    user, logged in (then their approved comments count): anybody can type the blog owner's
+    address, which the admin's replies carry."""
+    user_model = get_user_model()
+    account_ids = set(
+        user_model._default_manager.filter(
+            **{f"{user_model.get_email_field_name()}__iexact": comment.author_email}
+        ).values_list("pk", flat=True)
+    )
+    approved = Comment.objects.public()
+    if account_ids:
+        return comment.user_id in account_ids and approved.filter(user_id=comment.user_id).exists()
+    return approved.filter(
+        author_name__iexact=comment.author_name, author_email__iexact=comment.author_email
+    ).exists()
 
 
 def _spam_check(comment: Comment, request: HttpRequest) -> bool | None:

@@ -63,7 +63,7 @@ def submit(post):
 def approved_comment(post, email="known@example.com", **fields):
     return Comment.objects.create(
         post=post,
-        author_name="Known",
+        author_name=fields.pop("author_name", "Known"),
         author_email=email,
         body=fields.pop("body", f"Earlier comment by {email}"),
         status=Comment.Status.APPROVED,
@@ -239,11 +239,55 @@ def test_moderation_policy(
     blog_settings(**settings_values)
     if known_email:
         approved_comment(post)
-    result = submit(**{"author_email": "known@example.com", **fields})
+    result = submit(**{"author_name": "Known", "author_email": "known@example.com", **fields})
 
     assert result.errors == {}
     assert Comment.objects.get(pk=result.comment.pk).status == expected
     assert result.published is (expected == Comment.Status.APPROVED)
+
+
+PENDING, APPROVED = Comment.Status.PENDING, Comment.Status.APPROVED
+OWNER = {"author_name": "Owner", "author_email": "owner@example.com"}
+
+
+@pytest.mark.parametrize(
+    ("earlier_by_owner", "fields", "logged_in", "expected"),
+    [
+        # the same name and email as an approved comment: published
+        (False, {}, None, APPROVED),
+        # both compared without case
+        (False, {"author_name": "KNOWN", "author_email": "Known@Example.COM"}, None, APPROVED),
+        # the same email under another name: whoever knows the address waits
+        (False, {"author_name": "Mallory"}, None, PENDING),
+        # the same name with another email
+        (False, {"author_email": "other@example.com"}, None, PENDING),
+        # the owner's email (a user account's, used by the admin's replies), anonymously: waits
+        (True, {**OWNER, "author_email": "OWNER@example.com"}, None, PENDING),
+        # logged in as that owner: published
+        (True, OWNER, "owner", APPROVED),
+        # logged in as somebody else, with the owner's email: waits
+        (True, OWNER, "reader", PENDING),
+        # logged in as the owner, but nothing of theirs approved yet: waits
+        (False, OWNER, "owner", PENDING),
+    ],
+)
+def test_first_time_moderation_knows_commenters_by_name_and_email(
+    submit, post, django_user_model, earlier_by_owner, fields, logged_in, expected
+):
+    django_user_model.objects.create_user("reader", "reader@example.com", "pw")
+    if earlier_by_owner:
+        approved_comment(post, author_name="Owner", email="owner@example.com", user=post.owner)
+    else:
+        approved_comment(post)
+    request = make_request()
+    if logged_in:
+        request.user = django_user_model.objects.get(username=logged_in)
+
+    result = submit(
+        request, **{"author_name": "Known", "author_email": "known@example.com", **fields}
+    )
+
+    assert result.comment.status == expected
 
 
 def test_bots_are_silently_stored_as_spam(submit, post, blog_settings):
