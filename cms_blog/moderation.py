@@ -21,7 +21,6 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Count
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -292,15 +291,12 @@ def comment_threads(post_ids: Iterable[int]) -> dict[int, list[Comment]]:
 
 
 def approved_comment_counts(post_ids: Iterable[int]) -> dict[int, int]:
-    """The number of approved comments (replies included) of each post, in one query."""
-    post_ids = list(post_ids)
-    counts = dict.fromkeys(post_ids, 0)
-    rows = (
-        Comment.objects.public()
-        .filter(post_id__in=post_ids)
-        .values_list("post_id")
-        .annotate(count=Count("pk"))
-        .order_by()
-    )
-    counts.update(rows)
-    return counts
+    """The number of comments each post shows (replies included), in one query: those of
+    ``comment_threads``, so an approved reply to a comment that is not approved, which the thread
+    leaves out, is not counted either."""
+    return {pk: thread_size(threads) for pk, threads in comment_threads(post_ids).items()}
+
+
+def thread_size(threads: list[Comment]) -> int:
+    """How many comments threads from ``comment_threads`` hold, replies included."""
+    return sum(1 + thread_size(comment.thread_replies) for comment in threads)

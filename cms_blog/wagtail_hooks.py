@@ -11,6 +11,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -166,6 +167,8 @@ class CommentAdmin(ModelAdmin):
             ' value="{}:{}">{}</button>',
             ((action, comment.pk, ACTIONS[action][1]) for action in ROW_ACTIONS[comment.status]),
         )
+        if comment.status not in (Comment.Status.APPROVED, Comment.Status.PENDING):
+            return buttons
         reply = format_html(
             '<a class="button button-small button-secondary" href="{}">{}</a>',
             reverse("cms_blog_comment_reply", args=[comment.pk]),
@@ -217,27 +220,36 @@ def moderate_comments(request: HttpRequest) -> HttpResponse:
 @permission_required(ADD_PERMISSION, raise_exception=True)
 def reply_to_comment(request: HttpRequest, pk: int) -> HttpResponse:
     """Answer a comment as the logged-in user. The reply is published at once; replying to a
-    pending comment approves it first (WordPress's "Approve and Reply")."""
+    pending comment approves it first (WordPress's "Approve and Reply"). Replies go only to
+    approved comments: spam and trash are refused, and only moderators (the change permission)
+    may see a comment that is not public, or approve it by replying."""
     parent = get_object_or_404(Comment.objects.select_related("post"), pk=pk)
+    if not parent.is_approved and not request.user.has_perm(CHANGE_PERMISSION):
+        raise PermissionDenied
+    if parent.status not in (Comment.Status.APPROVED, Comment.Status.PENDING):
+        messages.error(
+            request, _("Only approved comments can be answered: restore and approve it first.")
+        )
+        return HttpResponseRedirect(comment_admin.url_helper.index_url)
     if parent.depth + 1 >= blog_settings.MAX_DEPTH:
         messages.error(request, _("This discussion cannot be nested any deeper."))
         return HttpResponseRedirect(comment_admin.url_helper.index_url)
     form = CommentReplyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if parent.status == Comment.Status.PENDING:
-            if not request.user.has_perm(CHANGE_PERMISSION):
-                raise PermissionDenied
-            parent.approve()
         user = request.user
-        reply = Comment.objects.create(
-            post=parent.post,
-            parent=parent,
-            author_name=user.get_full_name() or user.get_username(),
-            author_email=user.email,
-            body=form.cleaned_data["body"].replace("\r\n", "\n"),
-            status=Comment.Status.APPROVED,
-            user=user,
-        )
+        # Approve and reply together or not at all. Only a moderator gets here with a pending
+        # comment (checked above).
+        with transaction.atomic():
+            parent.approve()
+            reply = Comment.objects.create(
+                post=parent.post,
+                parent=parent,
+                author_name=user.get_full_name() or user.get_username(),
+                author_email=user.email,
+                body=form.cleaned_data["body"].replace("\r\n", "\n"),
+                status=Comment.Status.APPROVED,
+                user=user,
+            )
         messages.success(
             request, _("Reply published on “%(title)s”.") % {"title": parent.post.title}
         )

@@ -263,6 +263,46 @@ def test_reply_from_the_admin(admin_client, admin_user, make_comment, post, clie
     assert '<span class="cms-blog-comment-badge">Staff</span>' in page
 
 
+@pytest.mark.parametrize("status", [Comment.Status.SPAM, Comment.Status.TRASH])
+def test_reply_to_spam_or_trash_is_refused(admin_client, make_comment, status):
+    parent = make_comment(status=status)
+
+    response = admin_client.post(reply_url(parent), {"body": "Thanks!"}, follow=True)
+
+    assert "Only approved comments can be answered" in response.content.decode()
+    assert admin_client.get(reply_url(parent)).status_code == 302
+    assert Comment.objects.get().status == status
+    # and the queue offers no "Reply" for them
+    assert f'href="{reply_url(parent)}"' not in admin_client.get(INDEX).content.decode()
+
+
+@pytest.mark.parametrize(
+    "status", [Comment.Status.PENDING, Comment.Status.SPAM, Comment.Status.TRASH]
+)
+def test_only_moderators_see_comments_that_are_not_public(
+    client, django_user_model, make_comment, status
+):
+    user_with(django_user_model, client, "add_comment")
+    parent = make_comment(status=status, body="Buy secret pills")
+
+    for response in (
+        client.get(reply_url(parent)),
+        client.post(reply_url(parent), {"body": "Thanks!"}),
+    ):
+        assert response.status_code == 302 and response["Location"] == "/admin/"
+        assert "secret pills" not in response.content.decode()
+    assert Comment.objects.get().status == status
+
+
+def test_replier_answers_an_approved_comment(client, django_user_model, make_comment):
+    user_with(django_user_model, client, "add_comment")
+    parent = make_comment(status=Comment.Status.APPROVED, body="A fair question")
+
+    assert "A fair question" in client.get(reply_url(parent)).content.decode()
+    assert client.post(reply_url(parent), {"body": "A fair answer"}).status_code == 302
+    assert Comment.objects.get(parent=parent).status == Comment.Status.APPROVED
+
+
 def test_reply_needs_a_body(admin_client, make_comment):
     parent = make_comment()
 

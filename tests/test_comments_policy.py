@@ -19,6 +19,7 @@ from cms_blog.moderation import (
     submit_comment,
 )
 from cms_blog.signals import comment_approved, comment_posted
+from tests.graphql_support import data_of
 
 
 @pytest.fixture
@@ -766,3 +767,29 @@ def test_comment_threads_and_counts_in_constant_queries(post, make_post, django_
     assert len(threads[other.pk]) == 1
     assert threads[999] == []
     assert counts == {post.pk: 4, other.pk: 1, 999: 0}
+
+
+@pytest.mark.parametrize(
+    "hidden",
+    [
+        # the parent of an approved reply is taken down
+        "top",
+        # an approved reply's grandparent is taken down: the whole branch goes
+        "middle",
+    ],
+)
+@pytest.mark.parametrize("status", [Comment.Status.TRASH, Comment.Status.SPAM, "pending"])
+def test_counts_leave_out_replies_the_thread_leaves_out(client, post, hidden, status):
+    top = approved_comment(post, "a@example.com", body="Top")
+    middle = approved_comment(post, "b@example.com", parent=top, body="Middle")
+    approved_comment(post, "c@example.com", parent=middle, body="Deep")
+    Comment.objects.filter(pk={"top": top, "middle": middle}[hidden].pk).update(status=status)
+
+    shown = {"top": 0, "middle": 1}[hidden]
+    assert approved_comment_counts([post.pk]) == {post.pk: shown}
+    query = "query ($id: ID) { post(id: $id) { commentCount comments { id } } }"
+    data = data_of(client, query, {"id": str(post.pk)})
+    assert data["post"]["commentCount"] == len(data["post"]["comments"]) == shown
+    html = client.get(post.url).content.decode()
+    assert ("One thought on" in html) is (shown == 1)
+    assert "Deep" not in html
