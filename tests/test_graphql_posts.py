@@ -58,6 +58,8 @@ def titles(data) -> list[str]:
         ({"tag": "new", "perPage": 3}, ["Post 0", "Post 1", "Post 2"], (6, 3, 3, 1, None, 2, 2)),
         # unknown tag
         ({"tag": "nope"}, [], (0, 0, 10, 1, None, None, 0)),
+        # a tag with a NUL, which PostgreSQL cannot compare
+        ({"tag": "new\x00"}, [], (0, 0, 10, 1, None, None, 0)),
         # search in the intro
         ({"search": "Vienna"}, ["Post 3"], (1, 1, 10, 1, None, None, 1)),
         # perPage over MAX_PAGE_SIZE (4 here) is capped
@@ -69,6 +71,42 @@ def test_posts_list(client, settings, dozen, variables, expected_titles, paginat
     data = data_of(client, LIST, variables)
     assert titles(data) == expected_titles
     assert tuple(data["posts"]["pagination"].values()) == pagination
+
+
+@pytest.mark.parametrize(
+    "search, expected_titles",
+    [
+        ('"', []),  # a double quote alone: SQLite's full-text query broke on it
+        ('"Vienna"', ["Post 3"]),  # a quoted word
+        ('Vienna"', ["Post 3"]),  # an unbalanced quote
+        ("Vienna\x00", ["Post 3"]),  # NUL: SQLite's full-text query and PostgreSQL refuse it
+        ("a\x00", []),  # likewise
+        ('a"b OR NEAR( *', []),  # FTS5 and tsquery syntax are words like any other
+        ("Vienna OR Waterloo", []),  # "OR" is a word too, and every word must match
+        ("Vienna\x01\u200b\ue000", ["Post 3"]),  # control, format and private-use characters
+        ("' \\ : & | ! ( ) <-> * ^ - +", []),  # punctuation only
+        ("congress " * 32, ["Post 3"]),  # as many words as allowed
+        ("\t ", [f"Post {n}" for n in range(10)]),  # blank: no search at all
+    ],
+)
+def test_posts_search_takes_any_text(client, dozen, search, expected_titles):
+    assert titles(data_of(client, LIST, {"search": search})) == expected_titles
+
+
+def test_posts_search_refuses_too_many_words(client, dozen):
+    result = run_query(client, LIST, {"search": "congress " * 33})
+    assert result["errors"][0]["message"] == "Search for 32 words at most."
+
+
+def test_posts_search_refused_by_the_backend_is_empty(client, dozen, monkeypatch, caplog):
+    # Words the backends refuse, as if the clean-up had missed them: SQLite's FTS5 chokes on the
+    # quote, PostgreSQL on the NUL.
+    monkeypatch.setattr("cms_blog.graphql.posts.queries.search_words", lambda search: search)
+    data = data_of(client, LIST, {"search": 'Vienna"\x00'})
+    assert titles(data) == [] and data["posts"]["pagination"]["total"] == 0
+    assert "refused the search" in caplog.text
+    # The request's transaction is still usable.
+    assert titles(data_of(client, LIST, {"tag": "new", "perPage": 1})) == ["Post 0"]
 
 
 @pytest.mark.parametrize(
@@ -103,6 +141,8 @@ def test_post_lookup_errors(client, blog_index, arguments, message):
         'id: "999999"',  # no such page
         'slug: "nothing"',  # no such slug
         'urlPath: "/elsewhere/"',  # no such path
+        'slug: "here\\u0000"',  # a NUL, which PostgreSQL cannot compare
+        'urlPath: "/here\\u0000/"',  # likewise
         'id: "{pk}", slug: "other"',  # id and slug of two different posts
     ],
 )

@@ -1,7 +1,12 @@
 """Post queries: the paginated list, one post (or its draft, with a preview token), tags."""
 
+import logging
+import unicodedata
+
 import graphene
 from django.core.paginator import Paginator
+from django.db import DatabaseError, transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from graphql import GraphQLError, GraphQLResolveInfo
 from taggit.models import Tag
@@ -13,6 +18,11 @@ from ..loaders import PostBatch, tags_with_post_counts
 from ..preview import mark_preview, read_preview_token
 from ..site import parse_id, site_posts
 from .types import PaginationType, PostListType, PostOrderEnum, PostType, TagType
+
+logger = logging.getLogger("cms_blog.graphql")
+
+# Both database backends build a query nested one level per word, and fail past a few hundred.
+MAX_SEARCH_WORDS = 32
 
 # "id", not "pk": search backends sort only on indexed fields, and Page indexes "id".
 ORDERINGS = {
@@ -68,22 +78,17 @@ class PostQueries(graphene.ObjectType):
         ordering = ORDERINGS[getattr(order, "value", order)]
         posts = site_posts(info.context).order_by(*ordering)
         if tag:
-            posts = posts.filter(tags__slug=tag)
+            posts = posts.filter(tags__slug=tag) if comparable(tag) else posts.none()
         if search and search.strip():
-            # Search backends filter only on indexed fields; visibility is applied by id instead.
-            posts = (
-                BlogPostPage.objects.filter(pk__in=posts.values("pk"))
-                .order_by(*ordering)
-                .search(search, order_by_relevance=False)
-            )
-        paginator = Paginator(posts, per_page)
-        total_pages = paginator.num_pages if paginator.count else 0
-        items = list(paginator.page(page).object_list) if page <= total_pages else []
+            total, items = searched_page(posts, search, ordering, page, per_page)
+        else:
+            total, items = page_of(posts, page, per_page)
+        total_pages = -(-total // per_page)
         PostBatch(items, info.context)
         return PostListType(
             items=items,
             pagination=PaginationType(
-                total=paginator.count,
+                total=total,
                 count=len(items),
                 per_page=per_page,
                 current_page=page,
@@ -110,12 +115,13 @@ class PostQueries(graphene.ObjectType):
         if id is not None:
             posts = posts.filter(pk=parse_id(id))
         if slug is not None:
-            posts = posts.filter(slug=slug)
+            posts = posts.filter(slug=slug) if comparable(slug) else posts.none()
         if url_path is not None:
             site = Site.find_for_request(info.context)
             # urlPath is relative to the site root; Wagtail stores the path from the tree root.
             path = "/".join(bit for bit in url_path.split("/") if bit)
-            posts = posts.filter(url_path=f"{site.root_page.url_path}{path}/" if site else "")
+            findable = site and comparable(path)
+            posts = posts.filter(url_path=f"{site.root_page.url_path}{path}/" if findable else "")
         post = posts.order_by("-date", "-pk").first()
         if post:
             PostBatch([post], info.context)
@@ -124,6 +130,58 @@ class PostQueries(graphene.ObjectType):
     @staticmethod
     def resolve_tags(root, info: GraphQLResolveInfo) -> list[Tag]:
         return list(tags_with_post_counts(site_posts(info.context)).order_by("name"))
+
+
+def comparable(text: str) -> bool:
+    """Whether a database can compare the text with a column: PostgreSQL refuses NUL characters,
+    which no tag, slug or path holds anyway."""
+    return "\x00" not in text
+
+
+def search_words(search: str) -> str:
+    """The words of a search as the backend can take them: characters that are not text (control,
+    format, surrogate, private-use or unassigned code points) and double quotes become spaces.
+    Wagtail's SQLite backend quotes each word in an FTS5 query that a double quote or a NUL
+    breaks, PostgreSQL refuses NUL, and both build a query nested one level per word."""
+    text = "".join(
+        " " if char == '"' or unicodedata.category(char).startswith("C") else char
+        for char in search
+    )
+    words = text.split()
+    if len(words) > MAX_SEARCH_WORDS:
+        raise GraphQLError(_("Search for %(max)s words at most.") % {"max": MAX_SEARCH_WORDS})
+    return " ".join(words)
+
+
+def page_of(posts: QuerySet, page: int, per_page: int) -> tuple[int, list[BlogPostPage]]:
+    """How many posts there are, and those of the page: none past the last page."""
+    paginator = Paginator(posts, per_page)
+    if not paginator.count or page > paginator.num_pages:
+        return paginator.count, []
+    return paginator.count, list(paginator.page(page).object_list)
+
+
+def searched_page(
+    posts: QuerySet, search: str, ordering: tuple[str, ...], page: int, per_page: int
+) -> tuple[int, list[BlogPostPage]]:
+    """``page_of`` the posts matching every word of the search: none when it holds no word, or
+    when the search backend refuses it all the same (logged)."""
+    words = search_words(search)
+    if not words:
+        return 0, []
+    # Search backends filter only on indexed fields; visibility is applied by id instead.
+    found = (
+        BlogPostPage.objects.filter(pk__in=posts.values("pk"))
+        .order_by(*ordering)
+        .search(words, order_by_relevance=False)
+    )
+    try:
+        # In a savepoint, so that a refused query leaves the request's transaction usable.
+        with transaction.atomic():
+            return page_of(found, page, per_page)
+    except DatabaseError:
+        logger.warning("The search backend refused the search %r.", words, exc_info=True)
+        return 0, []
 
 
 def draft_post(info: GraphQLResolveInfo, token: str, id: str | None) -> BlogPostPage:  # noqa: A002
