@@ -247,6 +247,30 @@ def test_json_with_a_charset_is_json(client, blog_index):
     assert response.json() == {"data": {"tags": []}}
 
 
+@pytest.mark.parametrize(
+    "query, variables",
+    [
+        # half a surrogate pair in a tag
+        ("query ($s: String) { posts(tag: $s) { items { id } } }", {"s": "a\ud800b"}),
+        # in a slug
+        ("query ($s: String) { post(slug: $s) { id } }", {"s": "\udfff"}),
+        # in a comment, deep in an input object
+        (
+            "mutation ($i: AddCommentInput!) { addComment(input: $i) { status } }",
+            {"i": {"postId": "1", "authorName": "A", "authorEmail": "a@b.cc", "body": "\ud83d"}},
+        ),
+    ],
+)
+def test_variables_that_are_not_unicode_are_refused(
+    db, client, django_assert_num_queries, query, variables
+):
+    with django_assert_num_queries(0):
+        response = post_json(client, {"query": query, "variables": variables})
+    assert response.status_code == 400
+    message = response.json()["errors"][0]["message"]
+    assert message == "The variables hold text that is not valid Unicode."
+
+
 def test_json_posts_need_no_csrf_token(blog_index):
     client = Client(enforce_csrf_checks=True)
     assert data_of(client, "{ tags { name } }") == {"tags": []}

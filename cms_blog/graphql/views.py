@@ -5,12 +5,19 @@ Refused before anything executes (and so before any SQL query): bodies over
 validation rules of ``limits.py``. Unexpected errors are logged and, unless ``DEBUG``, answered
 with a generic message."""
 
+import json
 import logging
 from types import SimpleNamespace
 
 from django.apps import apps
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    JsonResponse,
+    QueryDict,
+)
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control
 from django.utils.decorators import method_decorator
@@ -92,7 +99,14 @@ class BlogGraphQLView(GraphQLView):
         whose body is harmless run a mutation written in its URL."""
         if request.method == "POST":
             request = SimpleNamespace(GET=QueryDict())  # all graphene-django reads of the request
-        return GraphQLView.get_graphql_params(request, data)
+        query, variables, operation_name, query_id = GraphQLView.get_graphql_params(request, data)
+        try:
+            # JSON may escape half of a surrogate pair ("\ud800"), which no database can store.
+            json.dumps(variables, ensure_ascii=False).encode()
+        except UnicodeEncodeError:
+            message = _("The variables hold text that is not valid Unicode.")
+            raise HttpError(HttpResponseBadRequest(message)) from None
+        return query, variables, operation_name, query_id
 
     def render_graphiql(self, request: HttpRequest, **data) -> HttpResponse:
         """GraphiQL from the site's own static files when graphene-django-graphiql-static is
