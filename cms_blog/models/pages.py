@@ -1,11 +1,13 @@
 """The blog's pages: an index and its posts, with tags and numbered sources."""
 
+from django.core.paginator import Page as DjangoPage
 from django.core.paginator import Paginator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -27,6 +29,7 @@ from ..cookies import mark_personal
 from ..feeds import LatestPostsFeed
 from ..graphql.preview import HeadlessPreviewMixin
 from ..richtext import render_rich_texts
+from ..search import PostFilterForm, read_results, search_posts
 from ..visibility import has_expired, publicly_readable
 
 
@@ -56,8 +59,20 @@ class ServedUntilExpiry:
         return super().serve(request, *args, **kwargs)
 
 
+# "id", not "pk": search backends sort only on indexed fields, and Page indexes "id".
+NEWEST_FIRST = ("-date", "-id")
+
+
 def newest_first(posts: PageQuerySet) -> PageQuerySet:
-    return posts.order_by("-date", "-pk")
+    return posts.order_by(*NEWEST_FIRST)
+
+
+def read_page(paginator: Paginator, number: str | None) -> DjangoPage:
+    """The page of posts asked for (the nearest one if out of range), with their tags."""
+    page = paginator.get_page(number)
+    page.object_list = list(page.object_list)
+    prefetch_related_objects(page.object_list, "tags")
+    return page
 
 
 def attach_thumbnails(posts: list["BlogPostPage"]) -> None:
@@ -92,12 +107,28 @@ class BlogIndexPage(ServedUntilExpiry, RoutablePageMixin, Page):
     def get_context(self, request: HttpRequest, *args, **kwargs) -> dict:
         context = super().get_context(request, *args, **kwargs)
         context["intro_html"] = site_rich_texts([self.intro], request)[0] if self.intro else ""
-        tag_slug = request.GET.get("tag") or None
-        paginator = Paginator(self.get_posts(tag_slug), blog_settings.PAGE_SIZE)
-        posts = paginator.get_page(request.GET.get("page"))
-        attach_thumbnails(posts.object_list)
+        filters = PostFilterForm(request.GET)
+        filters.is_valid()  # a value that is not valid (a NUL, too many words) filters nothing out
+        tag_slug, words = filters.cleaned_data.get("tag"), filters.cleaned_data.get("q")
+        if filters.has_error("tag"):
+            posts = BlogPostPage.objects.none()
+        else:
+            posts = self.get_posts(tag_slug)
+        page_number = request.GET.get("page")
+        if words:
+            found = Paginator(search_posts(posts, words, NEWEST_FIRST), blog_settings.PAGE_SIZE)
+            nothing = Paginator([], blog_settings.PAGE_SIZE).get_page(1)
+            page = read_results(lambda: read_page(found, page_number), nothing, words)
+        else:
+            page = read_page(Paginator(posts, blog_settings.PAGE_SIZE), page_number)
+        attach_thumbnails(page.object_list)
         context.update(
-            posts=posts,
+            posts=page,
+            filters=filters,
+            # The filters the pagination links keep.
+            filter_query=urlencode(
+                {name: value for name, value in filters.cleaned_data.items() if value}
+            ),
             tag=Tag.objects.filter(slug=tag_slug).first() if tag_slug else None,
         )
         return context

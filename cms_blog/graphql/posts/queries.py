@@ -1,11 +1,7 @@
 """Post queries: the paginated list, one post (or its draft, with a preview token), tags."""
 
-import logging
-import unicodedata
-
 import graphene
 from django.core.paginator import Paginator
-from django.db import DatabaseError, transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from graphql import GraphQLError, GraphQLResolveInfo
@@ -14,15 +10,11 @@ from wagtail.models import Site
 
 from ...conf import blog_settings
 from ...models import BlogPostPage
+from ...search import TooManyWords, read_results, search_posts, search_words
 from ..loaders import PostBatch, tags_with_post_counts
 from ..preview import mark_preview, read_preview_token
 from ..site import parse_id, site_posts
 from .types import PaginationType, PostListType, PostOrderEnum, PostType, TagType
-
-logger = logging.getLogger("cms_blog.graphql")
-
-# Both database backends build a query nested one level per word, and fail past a few hundred.
-MAX_SEARCH_WORDS = 32
 
 # "id", not "pk": search backends sort only on indexed fields, and Page indexes "id".
 ORDERINGS = {
@@ -138,21 +130,6 @@ def comparable(text: str) -> bool:
     return "\x00" not in text
 
 
-def search_words(search: str) -> str:
-    """The words of a search as the backend can take them: characters that are not text (control,
-    format, surrogate, private-use or unassigned code points) and double quotes become spaces.
-    Wagtail's SQLite backend quotes each word in an FTS5 query that a double quote or a NUL
-    breaks, PostgreSQL refuses NUL, and both build a query nested one level per word."""
-    text = "".join(
-        " " if char == '"' or unicodedata.category(char).startswith("C") else char
-        for char in search
-    )
-    words = text.split()
-    if len(words) > MAX_SEARCH_WORDS:
-        raise GraphQLError(_("Search for %(max)s words at most.") % {"max": MAX_SEARCH_WORDS})
-    return " ".join(words)
-
-
 def page_of(posts: QuerySet, page: int, per_page: int) -> tuple[int, list[BlogPostPage]]:
     """How many posts there are, and those of the page: none past the last page."""
     paginator = Paginator(posts, per_page)
@@ -166,22 +143,14 @@ def searched_page(
 ) -> tuple[int, list[BlogPostPage]]:
     """``page_of`` the posts matching every word of the search: none when it holds no word, or
     when the search backend refuses it all the same (logged)."""
-    words = search_words(search)
+    try:
+        words = search_words(search)
+    except TooManyWords as error:
+        raise GraphQLError(str(error)) from None
     if not words:
         return 0, []
-    # Search backends filter only on indexed fields; visibility is applied by id instead.
-    found = (
-        BlogPostPage.objects.filter(pk__in=posts.values("pk"))
-        .order_by(*ordering)
-        .search(words, order_by_relevance=False)
-    )
-    try:
-        # In a savepoint, so that a refused query leaves the request's transaction usable.
-        with transaction.atomic():
-            return page_of(found, page, per_page)
-    except DatabaseError:
-        logger.warning("The search backend refused the search %r.", words, exc_info=True)
-        return 0, []
+    found = search_posts(posts, words, ordering)
+    return read_results(lambda: page_of(found, page, per_page), (0, []), words)
 
 
 def draft_post(info: GraphQLResolveInfo, token: str, id: str | None) -> BlogPostPage:  # noqa: A002
