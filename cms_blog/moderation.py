@@ -78,13 +78,23 @@ def client_ip(request: HttpRequest) -> str | None:
     return None
 
 
-def comments_open(post: BlogPostPage) -> bool:
+def comments_open(post: BlogPostPage, request: HttpRequest | None = None) -> bool:
     """Whether the post takes new comments: comments are enabled for the site, allowed on the
-    post, and the post is younger than ``CLOSE_AFTER_DAYS`` (when set)."""
+    post, and the post is younger than ``CLOSE_AFTER_DAYS`` (when set).
+
+    Comments are for public posts only. Given the ``request``, the post must also be one of
+    ``visible_posts()`` of its site: a draft, an expired post or one behind a login or password
+    is closed, even to a reader who may view it (one query). Leave ``request`` out only for a post
+    read from ``visible_posts()`` already, as ``submit_comment`` and the GraphQL API do."""
     if not blog_settings.COMMENTS_ENABLED or not post.allow_comments:
         return False
     days = blog_settings.CLOSE_AFTER_DAYS
-    return not days or timezone.localdate() <= post.date + datetime.timedelta(days=days)
+    if days and timezone.localdate() > post.date + datetime.timedelta(days=days):
+        return False
+    if request is not None:
+        site = Site.find_for_request(request)
+        return visible_posts(site).filter(pk=post.pk).exists()
+    return True
 
 
 def submit_comment(

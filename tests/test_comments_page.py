@@ -11,6 +11,7 @@ from django.template.loader import render_to_string
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from wagtail.models import PageViewRestriction
 
 from cms_blog.forms import form_timestamp
 from cms_blog.models import BlogPostPage, Comment
@@ -267,6 +268,51 @@ def test_closed_post_shows_notice_and_no_form(client, make_post, fields):
     assert "Old discussion" in html
     assert 'id="respond"' not in html
     assert "?replyto=" not in html
+
+
+@pytest.mark.parametrize(
+    "restricted",
+    [
+        # the whole blog is for logged-in members
+        "index",
+        # only this post is
+        "post",
+    ],
+)
+def test_a_post_the_public_cannot_see_takes_no_comments(client, post, owner, restricted):
+    comment(post, body="Said while the post was public")
+    PageViewRestriction.objects.create(
+        page=post if restricted == "post" else post.get_parent(),
+        restriction_type=PageViewRestriction.LOGIN,
+    )
+    client.force_login(owner)
+    assert_closed_to_the_reader(client, post)
+
+
+def test_a_post_behind_a_password_takes_no_comments(client, post):
+    comment(post, body="Said while the post was public")
+    restriction = PageViewRestriction.objects.create(
+        page=post, restriction_type=PageViewRestriction.PASSWORD, password="secret"
+    )
+    client.post(
+        f"/_util/authenticate_with_password/{restriction.pk}/{post.pk}/",
+        {"password": "secret", "return_url": post.url},
+    )
+    assert_closed_to_the_reader(client, post)
+
+
+def assert_closed_to_the_reader(client, post):
+
+    response = client.get(post.url)
+
+    # The member reads the post and its discussion, but is not offered a form that would 404.
+    assert response.status_code == 200
+    html = section(response)
+    assert "Said while the post was public" in html
+    assert "Comments are closed." in html
+    assert 'id="respond"' not in html and "cms-blog-comment-reply" not in html
+    assert client.post(post_url(post), form_data(post)).status_code == 404
+    assert Comment.objects.count() == 1
 
 
 def test_comments_disabled_hides_the_section(client, post, settings):

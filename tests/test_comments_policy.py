@@ -16,6 +16,7 @@ from cms_blog.moderation import (
     approved_comment_counts,
     client_ip,
     comment_threads,
+    comments_open,
     submit_comment,
 )
 from cms_blog.signals import comment_approved, comment_posted
@@ -793,3 +794,28 @@ def test_counts_leave_out_replies_the_thread_leaves_out(client, post, hidden, st
     html = client.get(post.url).content.decode()
     assert ("One thought on" in html) is (shown == 1)
     assert "Deep" not in html
+
+
+@pytest.mark.parametrize(
+    ("make", "is_open"),
+    [
+        # a live, public post
+        (lambda post: None, True),
+        # behind a password
+        (restrict, False),
+        # behind a login, on its blog
+        (
+            lambda post: PageViewRestriction.objects.create(
+                page=post.get_parent(), restriction_type=PageViewRestriction.LOGIN
+            ),
+            False,
+        ),
+        # taken offline
+        (lambda post: post.unpublish(), False),
+    ],
+)
+def test_comments_are_open_only_on_posts_the_public_can_see(post, make, is_open):
+    make(post)
+    post.refresh_from_db()
+
+    assert comments_open(post, make_request()) is is_open

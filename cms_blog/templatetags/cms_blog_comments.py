@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from django import template
 from django.http import HttpRequest
 from django.urls import reverse
+from wagtail.models import PageViewRestriction
 
 from ..conf import blog_settings
 from ..cookies import pending_comment_ids, remembered_commenter
@@ -34,7 +35,7 @@ def comment_section(context: template.Context, page: BlogPostPage) -> Discussion
     form — the bound one with errors when the view re-renders a refused submission."""
     request = context.get("request")
     threads = comment_threads([page.pk])[page.pk]
-    is_open = comments_open(page)
+    is_open = comments_open(page, request if _may_see_hidden_posts(request, page) else None)
     by_id = {}
     stack = list(threads)
     while stack:
@@ -80,6 +81,22 @@ def comment_section(context: template.Context, page: BlogPostPage) -> Discussion
         # A new post being previewed has no id yet: its form has nowhere to post.
         form_action=reverse("cms_blog:post_comment", args=[page.pk]) if page.pk else "",
         replying_to=replying_to,
+    )
+
+
+def _may_see_hidden_posts(request: HttpRequest | None, page: BlogPostPage) -> bool:
+    """Whether this reader may be looking at a post the public cannot see, which takes no
+    comments: only then is its visibility checked (two queries).
+
+    Wagtail serves a post behind a login or a password only to a logged-in user or to a session
+    that has passed that password: to anybody else, the post being served is public. A preview
+    (of a post not saved yet, too) shows the post as readers will see it once published."""
+    if request is None or page.pk is None or getattr(request, "is_preview", False):
+        return False
+    user = getattr(request, "user", None)
+    session = getattr(request, "session", {})
+    return bool(user and user.is_authenticated) or bool(
+        session.get(PageViewRestriction.passed_view_restrictions_session_key)
     )
 
 
