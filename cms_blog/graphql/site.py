@@ -7,7 +7,6 @@ from ..models import BlogPostPage, visible_posts
 
 # visible_posts() reads the view restrictions when called; one read serves the whole request.
 CACHE_ATTR = "_cms_blog_site_posts"
-MAX_ID = 2**63 - 1
 
 
 def site_posts(request: HttpRequest) -> PageQuerySet:
@@ -17,13 +16,3 @@ def site_posts(request: HttpRequest) -> PageQuerySet:
         site = Site.find_for_request(request)
         setattr(request, CACHE_ATTR, visible_posts(site) if site else BlogPostPage.objects.none())
     return getattr(request, CACHE_ATTR)
-
-
-def parse_id(value: str | int | None) -> int | None:
-    """A page or comment id from a GraphQL ``ID``; None, which every resolver answers as "not
-    found", unless it is written in ASCII digits and within the 64-bit id columns (SQLite raises
-    OverflowError past them; "²" passes ``str.isdigit()`` but not ``int()``)."""
-    text = "" if value is None else str(value)
-    if not (text.isascii() and text.isdigit() and len(text) <= len(str(MAX_ID))):
-        return None
-    return int(text) if 0 < int(text) <= MAX_ID else None

@@ -3,9 +3,10 @@
 import graphene
 from graphql import GraphQLResolveInfo
 
+from ...forms import parse_id
 from ...models import Comment
 from ...moderation import comment_threads
-from ..site import parse_id, site_posts
+from ..site import site_posts
 from .types import CommentType
 
 

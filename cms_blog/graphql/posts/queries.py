@@ -9,11 +9,12 @@ from taggit.models import Tag
 from wagtail.models import Site
 
 from ...conf import blog_settings
+from ...forms import parse_id
 from ...models import BlogPostPage
 from ...search import TooManyWords, read_results, search_posts, search_words
 from ..loaders import PostBatch, tags_with_post_counts
 from ..preview import mark_preview, read_preview_token
-from ..site import parse_id, site_posts
+from ..site import site_posts
 from .types import PaginationType, PostListType, PostOrderEnum, PostType, TagType
 
 # "id", not "pk": search backends sort only on indexed fields, and Page indexes "id".
