@@ -78,6 +78,9 @@ class PostFilterForm(forms.Form):
         widget=forms.TextInput(attrs={"type": "search"}),
     )
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, label_suffix="", **kwargs)
+
     def clean_q(self) -> str:
         try:
             return search_words(self.cleaned_data["q"])

@@ -100,3 +100,14 @@ def test_reader_comments_and_replies_on_a_phone(
     expect(stranger.locator(".cms-blog-figure img")).to_have_js_property("complete", True)
     screenshot(stranger, "post-desktop")
     screenshot(stranger, "post-desktop-full", full_page=True)
+
+    # The reader looks for more on the blog's index, with its search box.
+    stranger.goto(site_url(vienna_post.get_parent().url))
+    search = stranger.get_by_role("searchbox", name="Search posts")
+    search.fill("Congress")
+    search.press("Enter")
+    expect(stranger.get_by_role("status")).to_contain_text("One post found for “Congress”")
+    expect(stranger.locator(".cms-blog-list h2 a")).to_have_text(["The Congress of Vienna"])
+    expect(search).to_have_value("Congress")
+    expect(stranger.locator(".cms-blog-card img")).to_have_js_property("complete", True)
+    screenshot(stranger, "blog-index-search")
