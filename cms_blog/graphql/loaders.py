@@ -20,7 +20,7 @@ from wagtail.models import PageQuerySet
 from wagtail.rich_text import RichText
 
 from ..models import BlogPostPage, BlogPostSource, Comment
-from ..moderation import approved_comment_counts, comment_threads
+from ..moderation import comment_threads, thread_size
 from ..richtext import render_rich_texts
 from .site import site_posts
 
@@ -180,7 +180,8 @@ class PostBatch:
 
     @cached_property
     def comment_counts(self) -> dict[int, int]:
-        return approved_comment_counts(post.pk for post in self.posts)
+        # Counted from the threads (loaded once for both), so a count always matches its thread.
+        return {pk: thread_size(threads) for pk, threads in self.threads.items()}
 
     def neighbours(self, post: BlogPostPage) -> tuple[BlogPostPage | None, BlogPostPage | None]:
         """The previous (older) and next (newer) visible post of the same blog."""
