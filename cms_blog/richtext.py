@@ -8,14 +8,17 @@ may. The post page and GraphQL both render rich text through here."""
 import re
 from collections.abc import Callable
 
+from django.db.models import Model
 from django.http import HttpRequest
 from django.utils.html import escape
 from wagtail.documents import get_document_model
+from wagtail.documents.models import AbstractDocument
 from wagtail.models import Page
 from wagtail.rich_text import features
 from wagtail.rich_text.rewriters import EmbedRewriter, LinkRewriter, MultiRuleRewriter
 
 from .conf import blog_settings
+from .ids import parse_id
 from .visibility import publicly_readable
 
 # Draftail never writes HTML comments, so this cannot occur inside a block's own HTML.
@@ -36,25 +39,26 @@ def page_path_and_url(page: Page, request: HttpRequest) -> tuple[str, str]:
 
 def linked_ids(attrs_list: list[dict]) -> list[int]:
     # A hand-edited id that is not a number links to nothing (and must not reach the query).
-    return [int(attrs["id"]) for attrs in attrs_list if str(attrs.get("id", "")).isdigit()]
+    return [pk for attrs in attrs_list if (pk := parse_id(attrs.get("id"))) is not None]
 
 
-def rewriter(request: HttpRequest, page_url: Callable[[Page], str]) -> MultiRuleRewriter:
+def link_tags(attrs_list: list[dict], targets: dict[int, Model], url: Callable) -> list[str]:
+    """The opening tag of each link: to its target's URL, or a bare <a> (then dropped) when the
+    target is missing or hidden."""
+    found = (targets.get(parse_id(attrs.get("id"))) for attrs in attrs_list)
+    return [f'<a href="{escape(url(target))}">' if target else "<a>" for target in found]
+
+
+def rewriter(
+    page_url: Callable[[Page], str], document_url: Callable[[AbstractDocument], str]
+) -> MultiRuleRewriter:
     def page_links(attrs_list: list[dict]) -> list[str]:
         pages = publicly_readable(Page.objects.all()).in_bulk(linked_ids(attrs_list))
-        pages = {str(pk): page for pk, page in pages.items()}
-        return [
-            f'<a href="{escape(page_url(page))}">' if page else "<a>"
-            for page in (pages.get(str(attrs.get("id"))) for attrs in attrs_list)
-        ]
+        return link_tags(attrs_list, pages, page_url)
 
     def document_links(attrs_list: list[dict]) -> list[str]:
         documents = get_document_model().objects.in_bulk(linked_ids(attrs_list))
-        documents = {str(pk): document for pk, document in documents.items()}
-        return [
-            f'<a href="{escape(request.build_absolute_uri(document.url))}">' if document else "<a>"
-            for document in (documents.get(str(attrs.get("id"))) for attrs in attrs_list)
-        ]
+        return link_tags(attrs_list, documents, document_url)
 
     link_rules = {
         linktype: handler.expand_db_attributes_many
@@ -73,17 +77,20 @@ def rewriter(request: HttpRequest, page_url: Callable[[Page], str]) -> MultiRule
 
 
 def render_rich_texts(
-    sources: list[str], request: HttpRequest, page_url: Callable[[Page], str] | None = None
+    sources: list[str],
+    request: HttpRequest,
+    *,
+    page_url: Callable[[Page], str] | None = None,
+    document_url: Callable[[AbstractDocument], str] | None = None,
 ) -> list[str]:
     """The final HTML of each rich text source, in order; links and embeds of all of them are
-    resolved together, in a fixed number of queries. Page links point at ``page_url(page)``, by
-    default the absolute URL a headless frontend needs (see ``page_path_and_url``)."""
+    resolved together, in a fixed number of queries. Links point at ``page_url(page)`` and
+    ``document_url(document)``: by default the absolute URLs a headless frontend needs (see
+    ``page_path_and_url``)."""
     if not sources:
         return []
-    if page_url is None:
-
-        def page_url(page: Page) -> str:
-            return page_path_and_url(page, request)[1]
-
-    html = rewriter(request, page_url)(SEPARATOR.join(sources))
+    html = rewriter(
+        page_url or (lambda page: page_path_and_url(page, request)[1]),
+        document_url or (lambda document: request.build_absolute_uri(document.url)),
+    )(SEPARATOR.join(sources))
     return DEAD_LINK.sub(r"\1", html).split(SEPARATOR)

@@ -36,11 +36,14 @@ class TooManyWords(ValueError):
 def search_words(text: str) -> str:
     """The words of a search as the backends can take them: characters that are not text
     (control, format, surrogate, private-use or unassigned code points) and double quotes become
-    spaces. Raises ``TooManyWords`` past ``MAX_SEARCH_WORDS``."""
+    spaces, and words without a letter or digit are left out. Raises ``TooManyWords`` past
+    ``MAX_SEARCH_WORDS``."""
     cleaned = "".join(
         " " if char == '"' or unicodedata.category(char).startswith("C") else char for char in text
     )
-    words = cleaned.split()
+    # A "word" of punctuation alone (a dash, an ellipsis) has nothing to index, and SQLite's
+    # backend would then match no post at all.
+    words = [word for word in cleaned.split() if any(char.isalnum() for char in word)]
     if len(words) > MAX_SEARCH_WORDS:
         raise TooManyWords
     return " ".join(words)

@@ -31,7 +31,7 @@ from wagtail_modeladmin.options import ModelAdmin
 from wagtail_modeladmin.views import EditView
 
 from .conf import blog_settings
-from .forms import parse_id
+from .ids import parse_id
 from .models import Comment
 from .models.comments import announce_approval
 

@@ -5,7 +5,9 @@ import datetime
 
 import pytest
 from bs4 import BeautifulSoup
+from django.core.files.base import ContentFile
 from django.utils import timezone
+from wagtail.documents import get_document_model
 from wagtail.models import PageViewRestriction
 
 from cms_blog.models import BlogIndexPage, BlogPostPage
@@ -229,6 +231,30 @@ def test_links_to_hidden_pages_are_plain_text(client, blog_index, dated_posts, m
         assert "and the hidden one." in html.get_text()
 
 
+@pytest.mark.parametrize("linktype", ["page", "document"])
+@pytest.mark.parametrize("link_id", ["²", "99999999999999999999", "abc", ""])
+def test_a_link_with_an_odd_id_is_plain_text(client, make_post, linktype, link_id):
+    # Draftail never writes such ids; imported or hand-edited rich text can.
+    text = f'<p>See <a linktype="{linktype}" id="{link_id}">this</a>.</p>'
+    post = make_post("Odd link", body=[("text", text)])
+
+    html = soup_of(client.get(post.url)).select_one(".cms-blog-text")
+
+    assert html.select("a") == [] and html.get_text() == "See this."
+
+
+def test_document_links_are_relative_on_the_blog_pages(client, make_post):
+    document = get_document_model().objects.create(
+        title="Final Act", file=ContentFile(b"1815", name="final-act.txt")
+    )
+    text = f'<p>Read <a linktype="document" id="{document.pk}">the Final Act</a>.</p>'
+    post = make_post("Documents", body=[("text", text)])
+
+    link = soup_of(client.get(post.url)).select_one(".cms-blog-text a")
+
+    assert link["href"] == document.url and link["href"].startswith("/")
+
+
 def test_expired_pages_are_not_served_before_wagtail_unpublishes_them(
     client, blog_index, make_post
 ):
@@ -304,6 +330,16 @@ def test_post_shares_well_on_social_sites(client, make_post, make_image):
     )
     assert (meta("og:image:width"), meta("og:image:height")) == ("1200", "630")
     assert (meta("og:image:alt"), meta("twitter:card")) == ("A map", "summary_large_image")
+
+
+def test_a_figure_whose_image_was_deleted_is_not_shared(client, make_post, make_image):
+    lost, kept = make_image("Lost"), make_image("Kept")
+    post = make_post("Vienna", body=[("figure", {"image": lost}), ("figure", {"image": kept})])
+    lost.delete()
+
+    image = soup_of(client.get(post.url)).select_one('meta[property="og:image"]')["content"]
+
+    assert "/kept" in image and ".fill-1200x630" in image
 
 
 def test_post_without_a_figure_shares_a_summary_card(client, make_post):

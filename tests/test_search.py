@@ -180,3 +180,24 @@ def test_index_search_queries_are_constant(client, blog_index, make_post, make_i
     assert len(queries) == INDEX_SEARCH_QUERIES, "\n".join(
         q["sql"] for q in queries.captured_queries
     )
+
+
+@pytest.mark.parametrize("query", ["Vienna – 1815", "vienna ...", "vienna -", "vienna '"])
+def test_punctuation_alone_is_not_a_word(client, blog_index, make_post, query):
+    # Typed as the title reads: SQLite's backend matched nothing when "–" counted as a word.
+    make_post("Vienna – 1815")
+
+    assert listed(index_search(client, blog_index, query)) == ["Vienna – 1815"]
+
+
+def test_the_search_box_on_a_tag_page_searches_that_tag(client, blog_index, make_post):
+    make_post("Vienna in Europe", tags=["europe"])
+    make_post("Vienna elsewhere")
+    soup = index_search(client, blog_index, {"tag": "europe"})
+    form = soup.select_one("form.cms-blog-search")
+    assert form.select_one("input[type=hidden][name=tag]")["value"] == "europe"
+
+    # What the browser sends from that form.
+    soup = index_search(client, blog_index, {"tag": "europe", "q": "vienna"})
+
+    assert listed(soup) == ["Vienna in Europe"]

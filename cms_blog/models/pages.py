@@ -45,7 +45,12 @@ def visible_posts(site: Site | None = None) -> PageQuerySet:
 def site_rich_texts(sources: list[str], request: HttpRequest) -> list[SafeString]:
     """Rich text as the blog's own pages show it: links resolved for all of it at once, links to
     pages the public cannot see left as plain text, page links on this Wagtail site."""
-    rendered = render_rich_texts(sources, request, page_url=lambda page: page.get_url(request))
+    rendered = render_rich_texts(
+        sources,
+        request,
+        page_url=lambda page: page.get_url(request),
+        document_url=lambda document: document.url,
+    )
     return [mark_safe(html) for html in rendered]
 
 
@@ -245,8 +250,10 @@ class BlogPostPage(ServedUntilExpiry, HeadlessPreviewMixin, Page):
 
     @property
     def first_figure(self) -> StructValue | None:
-        """The body's first figure: the picture shared with links to the post."""
-        return next((block.value for block in self.body if block.block_type == "figure"), None)
+        """The body's first figure with an image (one may have been deleted): the picture shared
+        with links to the post."""
+        figures = (block.value for block in self.body if block.block_type == "figure")
+        return next((figure for figure in figures if figure["image"] is not None), None)
 
     def siblings(self) -> PageQuerySet:
         return visible_posts().sibling_of(self, inclusive=False)

@@ -9,7 +9,8 @@ from wagtail.models import PageViewRestriction
 
 from ..conf import blog_settings
 from ..cookies import pending_comment_ids, remembered_commenter
-from ..forms import CommentPageForm, parse_id
+from ..forms import CommentPageForm
+from ..ids import parse_id
 from ..models import BlogPostPage, Comment
 from ..moderation import comment_threads, comments_open
 

@@ -3,7 +3,7 @@
 import graphene
 from graphql import GraphQLResolveInfo
 
-from ...forms import parse_id
+from ...ids import parse_id
 from ...models import Comment
 from ...moderation import comment_threads
 from ..site import site_posts

@@ -9,7 +9,7 @@ from taggit.models import Tag
 from wagtail.models import Site
 
 from ...conf import blog_settings
-from ...forms import parse_id
+from ...ids import parse_id
 from ...models import BlogPostPage
 from ...search import TooManyWords, read_results, search_posts, search_words
 from ..loaders import PostBatch, tags_with_post_counts
