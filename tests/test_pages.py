@@ -185,15 +185,15 @@ def hide_by_expiry(post):
     post.save(update_fields=["expire_at"])
 
 
-@pytest.mark.parametrize(
-    "hide",
-    [
-        hide_by_draft,  # unpublished
-        hide_by_password,  # private: a password view restriction
-        hide_by_login,  # private: readable only by logged-in users
-        hide_by_expiry,  # expired, not yet unpublished
-    ],
-)
+HIDING_WAYS = [
+    hide_by_draft,  # unpublished
+    hide_by_password,  # private: a password view restriction
+    hide_by_login,  # private: readable only by logged-in users
+    hide_by_expiry,  # expired, not yet unpublished
+]
+
+
+@pytest.mark.parametrize("hide", HIDING_WAYS)
 def test_hidden_posts_are_never_listed_or_linked(client, blog_index, dated_posts, hide):
     older, hidden, newer = dated_posts(3)
     hide(hidden)
@@ -203,15 +203,7 @@ def test_hidden_posts_are_never_listed_or_linked(client, blog_index, dated_posts
     assert nav.select_one("a[rel=prev]")["href"] == older.url  # skips the hidden post
 
 
-@pytest.mark.parametrize(
-    "hide",
-    [
-        hide_by_draft,  # unpublished
-        hide_by_password,  # private: a password view restriction
-        hide_by_login,  # private: readable only by logged-in users
-        hide_by_expiry,  # expired, not yet unpublished
-    ],
-)
+@pytest.mark.parametrize("hide", HIDING_WAYS)
 def test_links_to_hidden_pages_are_plain_text(client, blog_index, dated_posts, make_post, hide):
     target, hidden = dated_posts(2)
     hide(hidden)
