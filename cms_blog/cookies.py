@@ -14,6 +14,8 @@ import json
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
+from .ids import parse_id
+
 PENDING_COOKIE = "cms_blog_pending_comments"
 PENDING_COOKIE_SALT = "cms_blog.pending-comments"
 PENDING_COOKIE_AGE = 7 * 24 * 3600
@@ -38,7 +40,7 @@ def pending_comment_ids(request: HttpRequest) -> list[int]:
     value = request.get_signed_cookie(
         PENDING_COOKIE, default="", salt=PENDING_COOKIE_SALT, max_age=PENDING_COOKIE_AGE
     )
-    return [int(pk) for pk in value.split(",") if pk.isdigit()]
+    return [pk for pk in map(parse_id, value.split(",")) if pk is not None]
 
 
 def remember_pending(request: HttpRequest, response: HttpResponse, comment_id: int) -> None:

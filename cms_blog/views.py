@@ -42,14 +42,12 @@ def post_comment(request: HttpRequest, post_id: int) -> HttpResponse:
             return response
         for name, messages in result.errors.items():
             for message in messages:
-                # Errors about the post or the reply target have no visible field: above the form.
-                visible = name in form.fields and not form.fields[name].widget.is_hidden
-                form.add_error(name if visible else None, message)
-    else:
-        # A hidden field (a forged reply target) has no place for its error: above the form.
-        for name in [name for name in form.errors if name in form.fields]:
-            if form.fields[name].widget.is_hidden:
-                form.add_error(None, form.errors.pop(name))
+                form.add_error(name if name in form.fields else None, message)
+    # Errors about the post or a hidden field (the reply target) have no place beside a field
+    # the reader sees: they go above the form.
+    for name in [name for name in form.errors if name in form.fields]:
+        if form.fields[name].widget.is_hidden:
+            form.add_error(None, form.errors.pop(name))
     # Wagtail renders the page as usual; the comment section picks up the bound form.
     response = post.serve(request)
     response.context_data["comment_form"] = form
