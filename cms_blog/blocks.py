@@ -1,17 +1,49 @@
 """The blocks of a post's body.
 
 Child names of ``BlogBodyBlock`` are public: they are stored in every post's JSON and exposed
-through GraphQL, so renaming one needs a data migration."""
+through GraphQL, so renaming one needs a data migration. Each child is a ``BodyBlock``: it tells
+the rest of the blog what its value holds (plain text, images, a cited source) and names its
+GraphQL type, so that no other module switches on block type names. A site adds a block of its
+own the same way (docs/content.md).
+"""
+
+from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.images import get_image_model
 from wagtail.images.blocks import ImageChooserBlock
 
-from .video import VideoURLError, parse_video_url
+from .video import Video, VideoURLError, parse_video_url
 
 PREVIEW_TEMPLATE = "cms_blog/block_preview.html"
+
+
+class BodyBlock:
+    """What every child block of a post's body provides. ``graphql_type`` is the dotted path of
+    its GraphQL object type (``manage.py check`` reports a body block without one)."""
+
+    graphql_type: str = ""
+
+    def plain_text(self, value: Any) -> str:
+        """The words a reader reads, for the reading time."""
+        return ""
+
+    def image_ids(self, raw: Any) -> list[int]:
+        """The ids of the images a stored (JSON) value shows, without loading anything."""
+        if not isinstance(self, blocks.StructBlock) or not isinstance(raw, dict):
+            return []
+        return [
+            raw[name]
+            for name, child in self.child_blocks.items()
+            if isinstance(child, ImageChooserBlock) and raw.get(name)
+        ]
+
+    def cited_source(self, value: Any) -> int | None:
+        """The number of the post's source the value cites, if any."""
+        return value.get("source") if isinstance(value, blocks.StructValue) else None
 
 
 class PrefetchingImageChooserBlock(ImageChooserBlock):
@@ -34,8 +66,10 @@ class FigureValue(blocks.StructValue):
         return self.get("alt_text") or (image.default_alt_text if image else "")
 
 
-class FigureBlock(blocks.StructBlock):
+class FigureBlock(BodyBlock, blocks.StructBlock):
     """An image with caption, alt text, credit and an optional cited source."""
+
+    graphql_type = "cms_blog.graphql.posts.blocks.FigureBlockType"
 
     image = PrefetchingImageChooserBlock(label=_("Image"))
     caption = blocks.CharBlock(required=False, label=_("Caption"))
@@ -80,8 +114,10 @@ class FigureBlock(blocks.StructBlock):
         )
 
 
-class VideoBlock(blocks.StructBlock):
+class VideoBlock(BodyBlock, blocks.StructBlock):
     """A YouTube or Vimeo video, embedded with the provider's privacy-enhanced player."""
+
+    graphql_type = "cms_blog.graphql.posts.blocks.VideoBlockType"
 
     url = blocks.URLBlock(
         label=_("Video URL"),
@@ -110,19 +146,24 @@ class VideoBlock(blocks.StructBlock):
             ) from None
         return value
 
+    def video(self, value: blocks.StructValue) -> Video | None:
+        """The parsed video; None for a URL saved before it was validated (imported JSON, a
+        script): the block then shows nothing instead of failing the page or the API."""
+        try:
+            return parse_video_url(value.get("url") or "")
+        except VideoURLError:
+            return None
+
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context)
-        # None for a URL saved before it was validated (imported JSON, a script): the block then
-        # renders nothing instead of failing the page.
-        try:
-            context["video"] = parse_video_url(value["url"])
-        except VideoURLError:
-            context["video"] = None
+        context["video"] = self.video(value)
         return context
 
 
-class QuoteBlock(blocks.StructBlock):
+class QuoteBlock(BodyBlock, blocks.StructBlock):
     """A quotation with attribution and an optional cited source."""
+
+    graphql_type = "cms_blog.graphql.posts.blocks.QuoteBlockType"
 
     text = blocks.TextBlock(label=_("Quotation"))
     attribution = blocks.CharBlock(required=False, label=_("Attribution"))
@@ -144,11 +185,23 @@ class QuoteBlock(blocks.StructBlock):
             "attribution": "attributed to Napoléon Bonaparte",
         }
 
+    def plain_text(self, value: blocks.StructValue) -> str:
+        return value.get("text") or ""
+
+
+class BodyTextBlock(BodyBlock, blocks.RichTextBlock):
+    """Rich text: paragraphs, headings, lists and links."""
+
+    graphql_type = "cms_blog.graphql.posts.blocks.TextBlockType"
+
+    def plain_text(self, value: Any) -> str:
+        return strip_tags(value.source)
+
 
 class BlogBodyBlock(blocks.StreamBlock):
-    """The body of a ``BlogPostPage``: text, figure, video and quote blocks in any order."""
+    """The body of a post: text, figure, video and quote blocks in any order."""
 
-    text = blocks.RichTextBlock(
+    text = BodyTextBlock(
         # Wagtail's defaults minus "image" and "embed": pictures go in figure blocks (caption, alt,
         # credit, source) and videos in video blocks, and rich-text embeds would call oEmbed.
         features=["h2", "h3", "h4", "bold", "italic", "ol", "ul", "hr", "link", "document-link"],

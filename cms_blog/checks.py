@@ -1,9 +1,11 @@
 """System checks: a misconfigured site hears about it at ``manage.py check``, not at run time."""
 
 from django.apps import apps
+from django.conf import settings
 from django.core import checks
+from django.utils.module_loading import import_string
 
-from .conf import DEFAULTS, user_settings
+from .conf import DEFAULTS, RENAMED, TYPES, blog_settings
 
 REQUIRED_APPS = [
     "wagtail",
@@ -19,21 +21,38 @@ REQUIRED_APPS = [
 @checks.register()
 def check_settings(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
     errors: list[checks.CheckMessage] = []
-    configured = user_settings()
+    configured = getattr(settings, "CMS_BLOG", None) or {}
     if not isinstance(configured, dict):
         return [checks.Error("CMS_BLOG must be a dict.", id="cms_blog.E002")]
-    for key in sorted(set(configured) - set(DEFAULTS)):
-        errors.append(
-            checks.Warning(
-                f"Unknown CMS_BLOG setting {key!r}.",
-                hint="Check the spelling against docs/settings.md; unknown keys are ignored.",
-                id="cms_blog.W001",
+    for key in sorted(configured):
+        if key in RENAMED:
+            errors.append(
+                checks.Warning(
+                    f"CMS_BLOG[{key!r}] is now CMS_BLOG[{RENAMED[key]!r}].",
+                    hint="Rename the key; the old name stops working in the next release.",
+                    id="cms_blog.W002",
+                )
             )
-        )
-    if configured.get("MODERATION", "first-time") not in ("all", "first-time", "none"):
+        elif key not in DEFAULTS:
+            errors.append(
+                checks.Warning(
+                    f"Unknown CMS_BLOG setting {key!r}.",
+                    hint="Check the spelling against docs/settings.md; unknown keys are ignored.",
+                    id="cms_blog.W001",
+                )
+            )
+        elif not _has_type(configured[key], TYPES[key]):
+            expected = " or ".join(_type_name(kind) for kind in _types(TYPES[key]))
+            errors.append(
+                checks.Error(
+                    f"CMS_BLOG[{key!r}] must be {expected}, not {configured[key]!r}.",
+                    id="cms_blog.E004",
+                )
+            )
+    if blog_settings.COMMENTS_MODERATION not in ("all", "first-time", "none"):
         errors.append(
             checks.Error(
-                "CMS_BLOG['MODERATION'] must be 'all', 'first-time' or 'none'.",
+                "CMS_BLOG['COMMENTS_MODERATION'] must be 'all', 'first-time' or 'none'.",
                 id="cms_blog.E003",
             )
         )
@@ -44,6 +63,70 @@ def check_settings(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
                     f"cms_blog needs {app!r} in INSTALLED_APPS.",
                     hint="See docs/installation.md for the full list.",
                     id="cms_blog.E001",
+                )
+            )
+    return errors
+
+
+def _types(expected: type | tuple[type, ...]) -> tuple[type, ...]:
+    return expected if isinstance(expected, tuple) else (expected,)
+
+
+def _has_type(value: object, expected: type | tuple[type, ...]) -> bool:
+    # True and False are ints to Python, never to a setting that wants a number.
+    if isinstance(value, bool) and bool not in _types(expected):
+        return False
+    return isinstance(value, expected)
+
+
+def _type_name(kind: type) -> str:
+    return "None" if kind is type(None) else kind.__name__
+
+
+@checks.register()
+def check_moderation_rules(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    """Every entry of MODERATION_RULES imports and is callable."""
+    rules = blog_settings.MODERATION_RULES
+    if not _has_type(rules, TYPES["MODERATION_RULES"]):
+        return []  # check_settings reports it
+    errors = []
+    for path in rules:
+        try:
+            rule = import_string(path)
+        except (ImportError, TypeError, ValueError) as error:
+            problem = f"does not import ({error})"
+        else:
+            problem = None if callable(rule) else "is not callable"
+        if problem:
+            errors.append(
+                checks.Error(
+                    f"The moderation rule {path!r} {problem}.",
+                    hint="MODERATION_RULES lists dotted paths to rule(comment, request) "
+                    "functions; see docs/comments.md.",
+                    id="cms_blog.E005",
+                )
+            )
+    return errors
+
+
+@checks.register()
+def check_body_blocks(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    """Every child block of the post body names a GraphQL type that imports: a block the API
+    cannot serve is an error, never a silent gap in ``Post.body``."""
+    from .models import get_post_model
+
+    errors = []
+    for name, block in get_post_model().body.field.stream_block.child_blocks.items():
+        path = getattr(block, "graphql_type", "")
+        try:
+            import_string(path)
+        except (ImportError, ValueError):
+            errors.append(
+                checks.Error(
+                    f"The body block {name!r} ({type(block).__name__}) has no GraphQL type.",
+                    hint="Body blocks subclass cms_blog.blocks.BodyBlock and set graphql_type "
+                    "to the dotted path of their GraphQL object type; see docs/content.md.",
+                    id="cms_blog.E006",
                 )
             )
     return errors

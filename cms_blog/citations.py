@@ -17,7 +17,8 @@ def source_errors(body, source_count: int) -> blocks.StreamBlockValidationError 
     """The body's citations of sources that do not exist, as errors on the citing blocks."""
     block_errors = {}
     for index, child in enumerate(body):
-        number = child.value.get("source") if isinstance(child.value, blocks.StructValue) else None
+        cited_source = getattr(child.block, "cited_source", None)
+        number = cited_source(child.value) if cited_source else None
         if number and number > source_count:
             message = (
                 _("Source %(number)s does not exist: this post has no sources.")

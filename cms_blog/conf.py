@@ -2,7 +2,8 @@
 
 Sites write ``CMS_BLOG = {...}`` in their settings; code reads ``blog_settings.KEY``. The accessor
 is not cached, so ``override_settings(CMS_BLOG=...)`` works in tests. Every key is documented in
-docs/settings.md.
+docs/settings.md, and ``manage.py check`` reports unknown keys, renamed keys and values of the
+wrong type (``checks.py``).
 """
 
 from typing import Any
@@ -10,33 +11,43 @@ from typing import Any
 from django.conf import settings
 
 DEFAULTS: dict[str, Any] = {
-    # Listing and images
-    "PAGE_SIZE": 10,
-    "MAX_PAGE_SIZE": 100,
+    # The blog index
+    "INDEX_PAGE_SIZE": 10,
     # Comments (WordPress's defaults)
     "COMMENTS_ENABLED": True,
-    "STORE_IP": True,
-    "CLOSE_AFTER_DAYS": None,
-    "MAX_DEPTH": 5,
-    "MODERATION": "first-time",
-    "MAX_LINKS": 2,
-    "MODERATION_WORDS": [],
-    "DISALLOWED_WORDS": [],
-    "FLOOD_SECONDS": 15,
-    "MIN_SUBMIT_SECONDS": 3,
-    "SPAM_CHECKER": None,
-    "SPAM_CHECK_TIMEOUT": 5,
-    "NOTIFY_EMAILS": None,
+    "COMMENTS_STORE_IP": True,
+    "COMMENTS_CLOSE_AFTER_DAYS": None,
+    "COMMENTS_MAX_DEPTH": 5,
+    "COMMENTS_MODERATION": "first-time",
+    "COMMENTS_MAX_LINKS": 2,
+    "COMMENTS_MODERATION_WORDS": [],
+    "COMMENTS_DISALLOWED_WORDS": [],
+    "COMMENTS_FLOOD_SECONDS": 15,
+    "COMMENTS_MIN_SUBMIT_SECONDS": 3,
+    "COMMENTS_SPAM_CHECKER": None,
+    "COMMENTS_SPAM_CHECK_TIMEOUT": 5,
+    "COMMENTS_NOTIFY_EMAILS": None,
+    "COMMENTS_REMEMBER_COMMENTER": True,
+    # Run in order on every new comment; see cms_blog/comments/rules.py and docs/comments.md.
+    "MODERATION_RULES": [
+        "cms_blog.comments.rules.bot_traps",
+        "cms_blog.comments.rules.disallowed_words",
+        "cms_blog.comments.rules.moderate_all",
+        "cms_blog.comments.rules.too_many_links",
+        "cms_blog.comments.rules.moderation_words",
+        "cms_blog.comments.rules.first_time_commenter",
+        "cms_blog.comments.rules.spam_checker",
+    ],
     "TRUSTED_PROXY_HEADER": None,
-    "REMEMBER_COMMENTER": True,
     # GraphQL
-    "GRAPHIQL": None,
+    "GRAPHQL_GRAPHIQL": None,
     "GRAPHQL_INTROSPECTION": True,
+    "GRAPHQL_MAX_PAGE_SIZE": 100,
     "GRAPHQL_MAX_BODY_BYTES": 100_000,
     "GRAPHQL_MAX_DEPTH": 12,
     "GRAPHQL_MAX_FIELDS": 500,
     "GRAPHQL_MAX_ALIASES": 30,
-    "ALLOWED_IMAGE_FILTERS": [
+    "GRAPHQL_IMAGE_FILTERS": [
         "original",
         "width-400",
         "width-800",
@@ -47,23 +58,87 @@ DEFAULTS: dict[str, Any] = {
         "fill-1200x630",
         "max-1200x1200",
     ],
+    # Headless frontends
     "FRONTEND_BASE_URL": None,
     "PREVIEW_URL": None,
     "PREVIEW_TOKEN_MAX_AGE": 3600,
 }
 
+# The types each key takes, checked by ``manage.py check`` (cms_blog.E004).
+OPTIONAL_STR = (str, type(None))
+TYPES: dict[str, type | tuple[type, ...]] = {
+    "INDEX_PAGE_SIZE": int,
+    "COMMENTS_ENABLED": bool,
+    "COMMENTS_STORE_IP": bool,
+    "COMMENTS_CLOSE_AFTER_DAYS": (int, type(None)),
+    "COMMENTS_MAX_DEPTH": int,
+    "COMMENTS_MODERATION": str,
+    "COMMENTS_MAX_LINKS": int,
+    "COMMENTS_MODERATION_WORDS": (list, tuple),
+    "COMMENTS_DISALLOWED_WORDS": (list, tuple),
+    "COMMENTS_FLOOD_SECONDS": (int, float),
+    "COMMENTS_MIN_SUBMIT_SECONDS": (int, float),
+    "COMMENTS_SPAM_CHECKER": OPTIONAL_STR,
+    "COMMENTS_SPAM_CHECK_TIMEOUT": (int, float),
+    "COMMENTS_NOTIFY_EMAILS": (list, tuple, type(None)),
+    "COMMENTS_REMEMBER_COMMENTER": bool,
+    "MODERATION_RULES": (list, tuple),
+    "TRUSTED_PROXY_HEADER": OPTIONAL_STR,
+    "GRAPHQL_GRAPHIQL": (bool, type(None)),
+    "GRAPHQL_INTROSPECTION": bool,
+    "GRAPHQL_MAX_PAGE_SIZE": int,
+    "GRAPHQL_MAX_BODY_BYTES": int,
+    "GRAPHQL_MAX_DEPTH": int,
+    "GRAPHQL_MAX_FIELDS": int,
+    "GRAPHQL_MAX_ALIASES": int,
+    "GRAPHQL_IMAGE_FILTERS": (list, tuple),
+    "FRONTEND_BASE_URL": OPTIONAL_STR,
+    "PREVIEW_URL": OPTIONAL_STR,
+    "PREVIEW_TOKEN_MAX_AGE": int,
+}
+
+# Keys renamed in 0.2: the old name still works for one release, with a warning (cms_blog.W002).
+RENAMED: dict[str, str] = {
+    "PAGE_SIZE": "INDEX_PAGE_SIZE",
+    "MAX_PAGE_SIZE": "GRAPHQL_MAX_PAGE_SIZE",
+    "STORE_IP": "COMMENTS_STORE_IP",
+    "CLOSE_AFTER_DAYS": "COMMENTS_CLOSE_AFTER_DAYS",
+    "MAX_DEPTH": "COMMENTS_MAX_DEPTH",
+    "MODERATION": "COMMENTS_MODERATION",
+    "MAX_LINKS": "COMMENTS_MAX_LINKS",
+    "MODERATION_WORDS": "COMMENTS_MODERATION_WORDS",
+    "DISALLOWED_WORDS": "COMMENTS_DISALLOWED_WORDS",
+    "FLOOD_SECONDS": "COMMENTS_FLOOD_SECONDS",
+    "MIN_SUBMIT_SECONDS": "COMMENTS_MIN_SUBMIT_SECONDS",
+    "SPAM_CHECKER": "COMMENTS_SPAM_CHECKER",
+    "SPAM_CHECK_TIMEOUT": "COMMENTS_SPAM_CHECK_TIMEOUT",
+    "NOTIFY_EMAILS": "COMMENTS_NOTIFY_EMAILS",
+    "REMEMBER_COMMENTER": "COMMENTS_REMEMBER_COMMENTER",
+    "GRAPHIQL": "GRAPHQL_GRAPHIQL",
+    "ALLOWED_IMAGE_FILTERS": "GRAPHQL_IMAGE_FILTERS",
+}
+
 
 class BlogSettings:
-    """Reads ``settings.CMS_BLOG`` on every access, falling back to ``DEFAULTS``."""
+    """Reads ``settings.CMS_BLOG`` on every access, falling back to a renamed key's old name,
+    then to ``DEFAULTS``."""
 
     def __getattr__(self, name: str) -> Any:
         if name not in DEFAULTS:
             raise AttributeError(f"Unknown CMS_BLOG setting: {name}")
-        return user_settings().get(name, DEFAULTS[name])
+        configured = user_settings()
+        if name in configured:
+            return configured[name]
+        for old, new in RENAMED.items():
+            if new == name and old in configured:
+                return configured[old]
+        return DEFAULTS[name]
 
 
 def user_settings() -> dict[str, Any]:
-    return getattr(settings, "CMS_BLOG", None) or {}
+    configured = getattr(settings, "CMS_BLOG", None) or {}
+    # A CMS_BLOG that is not a dict is reported by the checks (cms_blog.E002), not used.
+    return configured if isinstance(configured, dict) else {}
 
 
 blog_settings = BlogSettings()

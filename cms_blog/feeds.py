@@ -48,4 +48,4 @@ class LatestPostsFeed(Feed):
         return post.last_published_at
 
     def item_categories(self, post) -> list[str]:
-        return [tag.name for tag in post.tags.all()]
+        return [tag.name for tag in post.tag_list]

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from django.db.models import Model
 from django.http import HttpRequest
 from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from wagtail.documents import get_document_model
 from wagtail.documents.models import AbstractDocument
 from wagtail.models import Page
@@ -94,3 +95,15 @@ def render_rich_texts(
         document_url or (lambda document: request.build_absolute_uri(document.url)),
     )(SEPARATOR.join(sources))
     return DEAD_LINK.sub(r"\1", html).split(SEPARATOR)
+
+
+def site_rich_texts(sources: list[str], request: HttpRequest) -> list[SafeString]:
+    """Rich text as the blog's own pages show it: links resolved for all of it at once, links to
+    pages the public cannot see left as plain text, page links on this Wagtail site."""
+    rendered = render_rich_texts(
+        sources,
+        request,
+        page_url=lambda page: page.get_url(request),
+        document_url=lambda document: document.url,
+    )
+    return [mark_safe(html) for html in rendered]

@@ -49,12 +49,13 @@ def search_words(text: str) -> str:
     return " ".join(words)
 
 
-def search_posts(posts: PageQuerySet, words: str, ordering: tuple[str, ...]) -> BaseSearchResults:
-    """The posts matching every word, in ``ordering`` (fields the search index sorts on)."""
+def search_posts(posts: PageQuerySet, words: str) -> BaseSearchResults:
+    """The posts matching every word, in the order of ``posts`` (which must order by fields the
+    search index sorts on, such as ``date`` and ``id``)."""
     # Search backends filter only on indexed fields; which posts are visible is applied by id.
     return (
         posts.model.objects.filter(pk__in=posts.values("pk"))
-        .order_by(*ordering)
+        .order_by(*posts.query.order_by)
         .search(words, order_by_relevance=False)
     )
 

@@ -4,7 +4,7 @@ Include them before Wagtail's own: ``path("", include(cms_blog.urls))``."""
 
 from django.urls import path
 
-from . import views
+from .comments import views
 from .graphql.views import BlogGraphQLView
 
 app_name = "cms_blog"

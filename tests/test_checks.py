@@ -17,10 +17,10 @@ def check_ids() -> list[str]:
     [
         (None, []),  # not configured at all: every default applies
         ({}, []),  # configured empty
-        ({"PAGE_SIZE": 5, "MODERATION": "all"}, []),  # known keys, valid values
+        ({"INDEX_PAGE_SIZE": 5, "COMMENTS_MODERATION": "all"}, []),  # known keys, valid values
         ({"PAGE_SIZ": 5}, ["cms_blog.W001"]),  # a typo is reported, not silently ignored
         ({"B": 1, "A": 2}, ["cms_blog.W001", "cms_blog.W001"]),  # one warning per unknown key
-        ({"MODERATION": "sometimes"}, ["cms_blog.E003"]),  # moderation has three modes
+        ({"COMMENTS_MODERATION": "sometimes"}, ["cms_blog.E003"]),  # moderation has three modes
         (["PAGE_SIZE", 5], ["cms_blog.E002"]),  # not a dict
     ],
 )
@@ -71,8 +71,8 @@ def test_demo_settings_pass_every_check():
 
 
 def test_settings_accessor_reads_overrides_and_defaults():
-    with override_settings(CMS_BLOG={"PAGE_SIZE": 3}):
-        assert blog_settings.PAGE_SIZE == 3
-        assert DEFAULTS["MAX_PAGE_SIZE"] == blog_settings.MAX_PAGE_SIZE
+    with override_settings(CMS_BLOG={"INDEX_PAGE_SIZE": 3}):
+        assert blog_settings.INDEX_PAGE_SIZE == 3
+        assert DEFAULTS["GRAPHQL_MAX_PAGE_SIZE"] == blog_settings.GRAPHQL_MAX_PAGE_SIZE
     with pytest.raises(AttributeError):
         blog_settings.PAGE_SIZ  # noqa: B018  (a typo in code fails loudly too)

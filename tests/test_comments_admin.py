@@ -9,8 +9,8 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from cms_blog.comments.signals import comment_approved
 from cms_blog.models import Comment
-from cms_blog.signals import comment_approved
 
 INDEX = "/admin/cms_blog/comment/"
 MODERATE = "/admin/cms_blog/comments/moderate/"
@@ -40,10 +40,10 @@ def make_comment(post):
     return make
 
 
-def user_with(django_user_model, client, *codenames):
+def user_with(django_user_model, client, *codenames, username="editor"):
     """A Wagtail editor (may use the admin) with the given cms_blog permissions."""
-    user = django_user_model.objects.create_user("editor", "editor@example.com", "pw")
-    group = Group.objects.create(name="Blog editors (test)")
+    user = django_user_model.objects.create_user(username, f"{username}@example.com", "pw")
+    group = Group.objects.create(name=f"Blog editors ({username})")
     group.permissions.add(Permission.objects.get(codename="access_admin"))
     group.permissions.add(
         *Permission.objects.filter(content_type__app_label="cms_blog", codename__in=codenames)
@@ -294,10 +294,15 @@ def test_only_moderators_see_comments_that_are_not_public(
     assert Comment.objects.get().status == status
 
 
-def test_replier_answers_an_approved_comment(client, django_user_model, make_comment):
-    user_with(django_user_model, client, "add_comment")
+def test_answering_needs_the_moderators_change_permission(client, django_user_model, make_comment):
     parent = make_comment(status=Comment.Status.APPROVED, body="A fair question")
+    user_with(django_user_model, client, "add_comment")
 
+    # "add comment" alone is not enough: a reply is published at once, as a moderator's is.
+    assert client.post(reply_url(parent), {"body": "An answer"})["Location"] == "/admin/"
+    assert not Comment.objects.filter(parent=parent).exists()
+
+    user_with(django_user_model, client, "change_comment", username="moderator")
     assert "A fair question" in client.get(reply_url(parent)).content.decode()
     assert client.post(reply_url(parent), {"body": "A fair answer"}).status_code == 302
     assert Comment.objects.get(parent=parent).status == Comment.Status.APPROVED
@@ -314,12 +319,13 @@ def test_reply_needs_a_body(admin_client, make_comment):
 
 
 def test_reply_beyond_max_depth_is_refused(admin_client, make_comment, settings):
-    settings.CMS_BLOG = {"MAX_DEPTH": 1}
+    settings.CMS_BLOG = {"COMMENTS_MAX_DEPTH": 1}
     parent = make_comment(status=Comment.Status.APPROVED)
 
     response = admin_client.post(reply_url(parent), {"body": "too deep"})
 
-    assert response.status_code == 302
+    assert response.status_code == 200
+    assert "cannot be nested any deeper" in response.content.decode()
     assert Comment.objects.count() == 1
 
 

@@ -13,7 +13,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
-from cms_blog.forms import form_timestamp
+from cms_blog.comments.discussion import discussion_for
+from cms_blog.comments.forms import form_timestamp
 from cms_blog.models import BlogPostPage, Comment
 
 
@@ -241,7 +242,7 @@ def test_odd_reply_target_is_refused_above_the_form(client, post, value):
 
 
 def test_no_reply_link_at_max_depth(client, post, settings):
-    settings.CMS_BLOG = {"MAX_DEPTH": 2}
+    settings.CMS_BLOG = {"COMMENTS_MAX_DEPTH": 2}
     parent = comment(post)
     reply = comment(post, parent=parent, body="deepest")
 
@@ -325,7 +326,7 @@ def test_comments_disabled_hides_the_section(client, post, settings):
 
 
 def test_published_comment_redirects_to_its_permalink(client, post, settings):
-    settings.CMS_BLOG = {"MODERATION": "none"}
+    settings.CMS_BLOG = {"COMMENTS_MODERATION": "none"}
 
     response = client.post(post_url(post), form_data(post))
 
@@ -397,7 +398,7 @@ def test_form_offers_to_remember_the_commenter(client, post):
 
 
 def test_ticked_box_fills_the_form_next_time(client, post, settings):
-    settings.CMS_BLOG = {"MODERATION": "none"}
+    settings.CMS_BLOG = {"COMMENTS_MODERATION": "none"}
     details = {
         "author_name": "Bea <b>",
         "author_email": "bea@example.com",
@@ -422,7 +423,7 @@ def test_ticked_box_fills_the_form_next_time(client, post, settings):
 
 
 def test_unticked_box_forgets_the_commenter(client, post, settings):
-    settings.CMS_BLOG = {"MODERATION": "none", "FLOOD_SECONDS": 0}
+    settings.CMS_BLOG = {"COMMENTS_MODERATION": "none", "COMMENTS_FLOOD_SECONDS": 0}
     client.post(post_url(post), form_data(post, remember="on"))
 
     response = client.post(post_url(post), form_data(post, body="Again, unticked"))
@@ -451,7 +452,7 @@ def test_a_forged_or_broken_commenter_cookie_is_ignored(client, post, cookie):
 
 
 def test_remembering_can_be_switched_off(client, post, settings):
-    settings.CMS_BLOG = {"MODERATION": "none", "REMEMBER_COMMENTER": False}
+    settings.CMS_BLOG = {"COMMENTS_MODERATION": "none", "COMMENTS_REMEMBER_COMMENTER": False}
 
     assert 'name="remember"' not in section(client.get(post.url))
     response = client.post(post_url(post), form_data(post, remember="on"))
@@ -515,7 +516,7 @@ def test_reply_to_unapproved_comment_from_page_is_refused(client, post):
     ],
 )
 def test_bots_are_silently_marked_spam(client, post, settings, trap):
-    settings.CMS_BLOG = {"MODERATION": "none"}
+    settings.CMS_BLOG = {"COMMENTS_MODERATION": "none"}
 
     response = client.post(post_url(post), form_data(post, **trap(post)))
 
@@ -524,7 +525,7 @@ def test_bots_are_silently_marked_spam(client, post, settings, trap):
 
 
 def test_too_fast_submission_is_spam(client, post, settings):
-    settings.CMS_BLOG = {"MODERATION": "none", "MIN_SUBMIT_SECONDS": 3}
+    settings.CMS_BLOG = {"COMMENTS_MODERATION": "none", "COMMENTS_MIN_SUBMIT_SECONDS": 3}
 
     client.post(post_url(post), form_data(post, timestamp=form_timestamp(post.pk)))
 
@@ -576,7 +577,9 @@ def test_comment_section_of_a_post_not_saved_yet(blog_index, rf):
     new = BlogPostPage(title="Not saved yet", slug="not-saved-yet")
     new.set_url_path(blog_index)
 
-    html = render_to_string("cms_blog/comments/comments.html", {"page": new}, request=rf.get("/"))
+    request = rf.get("/")
+    context = {"page": new, "discussion": discussion_for(new, request)}
+    html = render_to_string("cms_blog/comments/comments.html", context, request=request)
 
     assert 'id="respond"' in html
     assert "action=" not in html

@@ -11,21 +11,17 @@ from django.test import RequestFactory
 from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
+from cms_blog.comments.policy import client_ip, comments_open
+from cms_blog.comments.service import submit_comment
+from cms_blog.comments.signals import comment_approved, comment_posted
+from cms_blog.comments.threads import comment_threads, thread_size
 from cms_blog.models import Comment
-from cms_blog.moderation import (
-    approved_comment_counts,
-    client_ip,
-    comment_threads,
-    comments_open,
-    submit_comment,
-)
-from cms_blog.signals import comment_approved, comment_posted
 from tests.graphql_support import data_of
 
 
 @pytest.fixture
 def blog_settings(settings):
-    """Set CMS_BLOG keys for one test: ``blog_settings(MODERATION="none")``."""
+    """Set CMS_BLOG keys for one test: ``blog_settings(COMMENTS_MODERATION="none")``."""
 
     def configure(**values):
         settings.CMS_BLOG = {**settings.CMS_BLOG, **values}
@@ -196,39 +192,59 @@ def test_line_breaks_and_tabs_are_kept_in_the_body(submit):
         # first-time: the email match ignores case
         ({}, {"author_email": "KNOWN@Example.com"}, True, Comment.Status.APPROVED),
         # "all": even a known commenter waits
-        ({"MODERATION": "all"}, {}, True, Comment.Status.PENDING),
+        ({"COMMENTS_MODERATION": "all"}, {}, True, Comment.Status.PENDING),
         # "none": everybody is published
-        ({"MODERATION": "none"}, {}, False, Comment.Status.APPROVED),
+        ({"COMMENTS_MODERATION": "none"}, {}, False, Comment.Status.APPROVED),
         # two links (MAX_LINKS default 2) hold a known commenter
         ({}, {"body": "See http://a.example and https://b.example"}, True, Comment.Status.PENDING),
         # one link is fine
         ({}, {"body": "See https://a.example only"}, True, Comment.Status.APPROVED),
         # bare www. addresses count as links
         ({}, {"body": "www.a.example and www.b.example"}, True, Comment.Status.PENDING),
-        # MAX_LINKS=0 switches the rule off
-        ({"MAX_LINKS": 0}, {"body": "http://a.example http://b.example"}, True, "approved"),
+        # COMMENTS_MAX_LINKS=0 switches the rule off
+        (
+            {"COMMENTS_MAX_LINKS": 0},
+            {"body": "http://a.example http://b.example"},
+            True,
+            "approved",
+        ),
         # a moderation word in the body, case-insensitive
-        ({"MODERATION_WORDS": ["casino"]}, {"body": "Visit my CASINO"}, True, "pending"),
+        ({"COMMENTS_MODERATION_WORDS": ["casino"]}, {"body": "Visit my CASINO"}, True, "pending"),
         # a moderation word in the name
-        ({"MODERATION_WORDS": ["casino"]}, {"author_name": "Casino Joe"}, True, "pending"),
+        ({"COMMENTS_MODERATION_WORDS": ["casino"]}, {"author_name": "Casino Joe"}, True, "pending"),
         # a moderation word in the website
         (
-            {"MODERATION_WORDS": ["casino"], "MODERATION": "none"},
+            {"COMMENTS_MODERATION_WORDS": ["casino"], "COMMENTS_MODERATION": "none"},
             {"author_url": "https://casino.example"},
             False,
             "pending",
         ),
         # a moderation word matching the IP address
-        ({"MODERATION_WORDS": ["203.0.113."], "MODERATION": "none"}, {}, False, "pending"),
+        (
+            {"COMMENTS_MODERATION_WORDS": ["203.0.113."], "COMMENTS_MODERATION": "none"},
+            {},
+            False,
+            "pending",
+        ),
         # blank words never match everything
-        ({"MODERATION_WORDS": ["", "  "]}, {}, True, Comment.Status.APPROVED),
+        ({"COMMENTS_MODERATION_WORDS": ["", "  "]}, {}, True, Comment.Status.APPROVED),
         # a disallowed word makes it spam, even for "none"
-        ({"DISALLOWED_WORDS": ["viagra"], "MODERATION": "none"}, {"body": "ViAgRa"}, False, "spam"),
+        (
+            {"COMMENTS_DISALLOWED_WORDS": ["viagra"], "COMMENTS_MODERATION": "none"},
+            {"body": "ViAgRa"},
+            False,
+            "spam",
+        ),
         # a disallowed word in the email
-        ({"DISALLOWED_WORDS": ["spammer"]}, {"author_email": "x@spammer.example"}, False, "spam"),
+        (
+            {"COMMENTS_DISALLOWED_WORDS": ["spammer"]},
+            {"author_email": "x@spammer.example"},
+            False,
+            "spam",
+        ),
         # disallowed beats moderation words
         (
-            {"DISALLOWED_WORDS": ["pills"], "MODERATION_WORDS": ["pills"]},
+            {"COMMENTS_DISALLOWED_WORDS": ["pills"], "COMMENTS_MODERATION_WORDS": ["pills"]},
             {"body": "pills"},
             True,
             "spam",
@@ -293,7 +309,7 @@ def test_first_time_moderation_knows_commenters_by_name_and_email(
 
 
 def test_bots_are_silently_stored_as_spam(submit, post, blog_settings):
-    blog_settings(MODERATION="none")
+    blog_settings(COMMENTS_MODERATION="none")
     result = submit(is_bot=True)
 
     assert result.errors == {}
@@ -310,7 +326,7 @@ def test_comment_records_request_details(submit, blog_settings):
 
 
 def test_store_ip_off_stores_no_ip(submit, blog_settings):
-    blog_settings(STORE_IP=False)
+    blog_settings(COMMENTS_STORE_IP=False)
     result = submit()
 
     assert Comment.objects.get(pk=result.comment.pk).ip_address is None
@@ -401,7 +417,7 @@ def test_missing_post_is_refused(submit):
     ],
 )
 def test_close_after_days(submit, make_post, blog_settings, close_after_days, age_days, is_open):
-    blog_settings(CLOSE_AFTER_DAYS=close_after_days)
+    blog_settings(COMMENTS_CLOSE_AFTER_DAYS=close_after_days)
     old = make_post("Old", date=timezone.localdate() - datetime.timedelta(days=age_days))
 
     result = submit(post_id=old.pk)
@@ -471,12 +487,12 @@ def test_reply_to_missing_comment_is_refused(submit):
         (5, 3, True),
         # …and a sixth level is refused
         (5, 4, False),
-        # MAX_DEPTH=1 switches threading off
+        # COMMENTS_MAX_DEPTH=1 switches threading off
         (1, 0, False),
     ],
 )
 def test_max_depth(submit, post, blog_settings, max_depth, parent_depth, accepted):
-    blog_settings(MAX_DEPTH=max_depth)
+    blog_settings(COMMENTS_MAX_DEPTH=max_depth)
     parent = approved_comment(post)
     for level in range(parent_depth):
         parent = approved_comment(post, parent=parent, body=f"level {level + 1}")
@@ -532,7 +548,7 @@ def test_flood(submit, second_ip, second_email, refused):
 
 
 def test_flood_window_expires(submit, blog_settings):
-    blog_settings(FLOOD_SECONDS=1)
+    blog_settings(COMMENTS_FLOOD_SECONDS=1)
     submit(body="first")
     time.sleep(1.1)
 
@@ -540,7 +556,7 @@ def test_flood_window_expires(submit, blog_settings):
 
 
 def test_flood_check_off(submit, blog_settings):
-    blog_settings(FLOOD_SECONDS=0)
+    blog_settings(COMMENTS_FLOOD_SECONDS=0)
     submit(body="first")
 
     assert submit(body="second").comment is not None
@@ -553,7 +569,7 @@ def test_refused_attempt_does_not_start_a_flood_window(submit):
 
 
 def test_duplicate_comment_is_refused(submit, blog_settings):
-    blog_settings(FLOOD_SECONDS=0)
+    blog_settings(COMMENTS_FLOOD_SECONDS=0)
     submit()
 
     result = submit(author_email="ADA@example.com")
@@ -600,7 +616,7 @@ def slow_checker(comment, request):
     [
         # the checker says spam
         ("spam_checker", "buy spam now", Comment.Status.SPAM),
-        # the checker says fine: the policy decides (MODERATION="none")
+        # the checker says fine: the policy decides (COMMENTS_MODERATION="none")
         ("spam_checker", "fine words", Comment.Status.APPROVED),
         # a crashing checker holds the comment for a human
         ("failing_checker", "fine words", Comment.Status.PENDING),
@@ -610,9 +626,9 @@ def slow_checker(comment, request):
 )
 def test_spam_checker(submit, blog_settings, checker, body, expected):
     blog_settings(
-        MODERATION="none",
-        SPAM_CHECKER=f"{__name__}.{checker}",
-        SPAM_CHECK_TIMEOUT=0.5,
+        COMMENTS_MODERATION="none",
+        COMMENTS_SPAM_CHECKER=f"{__name__}.{checker}",
+        COMMENTS_SPAM_CHECK_TIMEOUT=0.5,
     )
     started = time.monotonic()
 
@@ -644,7 +660,7 @@ def received():
 
 
 def test_signals_after_commit(submit, blog_settings, received, django_capture_on_commit_callbacks):
-    blog_settings(MODERATION="none")
+    blog_settings(COMMENTS_MODERATION="none")
     with django_capture_on_commit_callbacks(execute=True):
         result = submit()
         assert received == []
@@ -688,7 +704,7 @@ def test_refused_submission_sends_nothing(submit, received, django_capture_on_co
 def test_pending_comment_notifies_moderators(
     submit, blog_settings, django_capture_on_commit_callbacks, notify_emails, recipients
 ):
-    blog_settings(NOTIFY_EMAILS=notify_emails)
+    blog_settings(COMMENTS_NOTIFY_EMAILS=notify_emails)
 
     with django_capture_on_commit_callbacks(execute=True):
         result = submit(body="Please <b>approve</b> me")
@@ -713,7 +729,7 @@ def test_pending_comment_notifies_moderators(
 def test_published_comment_sends_no_email(
     submit, blog_settings, django_capture_on_commit_callbacks
 ):
-    blog_settings(MODERATION="none")
+    blog_settings(COMMENTS_MODERATION="none")
     with django_capture_on_commit_callbacks(execute=True):
         submit()
 
@@ -758,7 +774,10 @@ def test_comment_threads_and_counts_in_constant_queries(post, make_post, django_
     with django_assert_num_queries(1):
         threads = comment_threads([post.pk, other.pk, 999])
     with django_assert_num_queries(1):
-        counts = approved_comment_counts([post.pk, other.pk, 999])
+        counts = {
+            pk: thread_size(threads)
+            for pk, threads in comment_threads([post.pk, other.pk, 999]).items()
+        }
 
     assert threads[post.pk] == [first, second]
     [loaded_first, _loaded_second] = threads[post.pk]
@@ -787,7 +806,9 @@ def test_counts_leave_out_replies_the_thread_leaves_out(client, post, hidden, st
     Comment.objects.filter(pk={"top": top, "middle": middle}[hidden].pk).update(status=status)
 
     shown = {"top": 0, "middle": 1}[hidden]
-    assert approved_comment_counts([post.pk]) == {post.pk: shown}
+    assert {pk: thread_size(threads) for pk, threads in comment_threads([post.pk]).items()} == {
+        post.pk: shown
+    }
     query = "query ($id: ID) { post(id: $id) { commentCount comments { id } } }"
     data = data_of(client, query, {"id": str(post.pk)})
     assert data["post"]["commentCount"] == len(data["post"]["comments"]) == shown

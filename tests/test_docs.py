@@ -79,7 +79,7 @@ def test_nav_pages_reads_nested_sections_and_stops_at_the_next_key():
 
 def test_documented_settings_skip_django_settings():
     settings_md = (
-        '| `PAGE_SIZE` | `10` | x |\n```python\nCMS_BLOG = {"MODERATION": "all"}\n```\n'
+        '| `PAGE_SIZE` | `10` | x |\n```python\nCMS_BLOG = {"COMMENTS_MODERATION": "all"}\n```\n'
         "## Other settings the blog reads\n| `DEBUG` | x |\n"
     )
     assert documented_settings(settings_md) == {"PAGE_SIZE", "MODERATION"}

@@ -101,7 +101,7 @@ def add(client, post, **fields) -> dict:
     ],
 )
 def test_add_comment_stores_and_returns_it(client, settings, make_post, moderation, status):
-    settings.CMS_BLOG = {"MODERATION": moderation}
+    settings.CMS_BLOG = {"COMMENTS_MODERATION": moderation}
     post = make_post("Open")
     result = add(client, post, authorUrl="https://ann.example", body="Nice\n\npost")
 
@@ -121,7 +121,7 @@ def test_add_comment_stores_and_returns_it(client, settings, make_post, moderati
 
 
 def test_add_reply(client, settings, make_post):
-    settings.CMS_BLOG = {"MODERATION": "none"}
+    settings.CMS_BLOG = {"COMMENTS_MODERATION": "none"}
     post = make_post("Open")
     parent = comment(post)
     result = add(client, post, parentId=str(parent.pk))

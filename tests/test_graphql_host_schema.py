@@ -67,7 +67,7 @@ def test_host_endpoint_keeps_the_blog_guards(client, blog_index):
 
 
 def test_host_schema_executes_add_comment(make_post, settings):
-    settings.CMS_BLOG = {"MODERATION": "none"}
+    settings.CMS_BLOG = {"COMMENTS_MODERATION": "none"}
     post = make_post("Open")
     request = RequestFactory().post("/api/graphql/")
     result = host_schema.execute(

@@ -292,7 +292,7 @@ def test_mutations_are_refused_over_get(client):
 )
 def test_graphiql_is_served_when_debug_or_enabled(client, settings, debug, graphiql, served):
     settings.DEBUG = debug
-    settings.CMS_BLOG = {"GRAPHIQL": graphiql}
+    settings.CMS_BLOG = {"GRAPHQL_GRAPHIQL": graphiql}
     response = client.get(ENDPOINT, HTTP_ACCEPT="text/html")
     assert (response.status_code == 200 and b"graphiql" in response.content.lower()) is served
 
@@ -301,7 +301,7 @@ def test_graphiql_is_served_when_debug_or_enabled(client, settings, debug, graph
 def test_graphiql_assets_come_from_static_files_when_the_extra_is_installed(
     client, settings, monkeypatch, offline_app_installed
 ):
-    settings.CMS_BLOG = {"GRAPHIQL": True}
+    settings.CMS_BLOG = {"GRAPHQL_GRAPHIQL": True}
     if not offline_app_installed:
         # Changing INSTALLED_APPS would reload Wagtail's API routers; the view only asks this.
         monkeypatch.setattr(

@@ -67,7 +67,7 @@ def titles(data) -> list[str]:
     ],
 )
 def test_posts_list(client, settings, dozen, variables, expected_titles, pagination):
-    settings.CMS_BLOG = {"MAX_PAGE_SIZE": 4} if variables.get("perPage") == 1000 else {}
+    settings.CMS_BLOG = {"GRAPHQL_MAX_PAGE_SIZE": 4} if variables.get("perPage") == 1000 else {}
     data = data_of(client, LIST, variables)
     assert titles(data) == expected_titles
     assert tuple(data["posts"]["pagination"].values()) == pagination
@@ -184,7 +184,7 @@ def test_post_scalar_fields(client, make_post):
 
 
 def test_comments_closed_after_configured_days(client, settings, make_post):
-    settings.CMS_BLOG = {"CLOSE_AFTER_DAYS": 14}
+    settings.CMS_BLOG = {"COMMENTS_CLOSE_AFTER_DAYS": 14}
     make_post("Old", date=TODAY - datetime.timedelta(days=15))
     make_post("Closed", allow_comments=False)
     make_post("Open")

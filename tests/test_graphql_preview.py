@@ -8,8 +8,8 @@ import pytest
 from django.core import signing
 from django.test import RequestFactory
 
-from cms_blog.graphql.preview import SALT, make_preview_token
 from cms_blog.models import BlogPostSource
+from cms_blog.preview import SALT, make_preview_token
 from tests.graphql_support import ENDPOINT
 
 QUERY = """

@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from cms_blog.models import BlogPostPage, visible_posts
+from cms_blog.models import BlogPostPage
 
 
 @pytest.fixture
@@ -51,12 +51,14 @@ def test_search_finds_posts_by_title_intro_and_body(posts, query, titles):
 
 
 def test_public_search_leaves_hidden_posts_out(make_post):
-    # visible_posts() is what public pages and GraphQL search: it filters on expiry too.
+    # visible() is what public pages and GraphQL search: it filters on expiry too.
     make_post("Vienna, published")
     make_post("Vienna, expired", expire_at=timezone.now() - datetime.timedelta(minutes=1))
     make_post("Vienna, draft", live=False)
 
-    assert [post.title for post in visible_posts().search("Vienna")] == ["Vienna, published"]
+    assert [post.title for post in BlogPostPage.objects.visible().search("Vienna")] == [
+        "Vienna, published"
+    ]
 
 
 # --- The blog index's search box ---------------------------------------------------------
@@ -103,7 +105,7 @@ def test_index_search_with_no_match_says_so(client, blog_index, make_post):
 
 
 def test_index_search_pages_keep_the_words_and_the_tag(client, settings, blog_index, make_post):
-    settings.CMS_BLOG = {"PAGE_SIZE": 2}
+    settings.CMS_BLOG = {"INDEX_PAGE_SIZE": 2}
     for day in range(1, 4):
         make_post(f"Vienna {day}", date=datetime.date(2024, 1, day), tags=["europe"])
 
@@ -152,8 +154,8 @@ def test_index_search_refused_by_the_backend_finds_nothing(
     make_post("Vienna")
     monkeypatch.setattr("cms_blog.search.search_words", lambda text: text)
     monkeypatch.setattr(
-        "cms_blog.models.pages.search_posts",
-        lambda posts, words, ordering: BlogPostPage.objects.raw("SELECT broken"),
+        "cms_blog.listing.search_posts",
+        lambda posts, words: BlogPostPage.objects.raw("SELECT broken"),
     )
 
     soup = index_search(client, blog_index, "Vienna")

@@ -35,7 +35,7 @@ def filter_spec(
         if value is not None
     ]
     sizing = "|".join(operations) or "original"
-    allowed = blog_settings.ALLOWED_IMAGE_FILTERS
+    allowed = blog_settings.GRAPHQL_IMAGE_FILTERS
     if sizing not in allowed:
         raise GraphQLError(
             _("The image filter %(spec)s is not allowed. Allowed filters: %(allowed)s.")

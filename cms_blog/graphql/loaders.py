@@ -19,8 +19,8 @@ from wagtail.images.blocks import ImageChooserBlock
 from wagtail.models import PageQuerySet
 from wagtail.rich_text import RichText
 
-from ..models import BlogPostPage, BlogPostSource, Comment
-from ..moderation import comment_threads, thread_size
+from ..comments.threads import comment_threads, thread_size
+from ..models import BlogPostPage, BlogPostSource, Comment, get_post_model
 from ..richtext import render_rich_texts
 from .site import site_posts
 
@@ -124,7 +124,7 @@ class PostBatch:
     @cached_property
     def images(self) -> dict[int, Any]:
         """Every image the bodies of the batch show, with its renditions: two queries."""
-        stream_block = BlogPostPage.body.field.stream_block
+        stream_block = get_post_model().body.field.stream_block
         image_ids = {
             child["value"].get(name)
             for post in self.posts
@@ -139,7 +139,7 @@ class PostBatch:
     def bodies(self) -> dict[int, list[BodyBlock]]:
         """Each post's body blocks, converted from the stored JSON with the batch's images (the
         body's own conversion would load images post by post)."""
-        stream_block = BlogPostPage.body.field.stream_block
+        stream_block = get_post_model().body.field.stream_block
         images = self.images
         bodies = {}
         for post in self.posts:

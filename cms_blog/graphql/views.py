@@ -27,8 +27,8 @@ from graphene_django.views import GraphQLView, HttpError
 from graphql import GraphQLError
 
 from ..conf import blog_settings
+from ..preview import is_preview
 from .limits import validation_rules
-from .preview import is_preview
 
 logger = logging.getLogger("cms_blog.graphql")
 
@@ -42,8 +42,8 @@ POST_CONTENT_TYPE = "application/json"
 
 
 def graphiql_enabled() -> bool:
-    """GraphiQL is served when ``CMS_BLOG["GRAPHIQL"]`` says so, else only when DEBUG is on."""
-    configured = blog_settings.GRAPHIQL
+    """GraphiQL is served when ``CMS_BLOG["GRAPHQL_GRAPHIQL"]`` says so, else only with DEBUG."""
+    configured = blog_settings.GRAPHQL_GRAPHIQL
     return settings.DEBUG if configured is None else bool(configured)
 
 

@@ -1,21 +1,24 @@
 from .comments import Comment
 from .pages import (
     BlogIndexPage,
+    BlogIndexPageMixin,
     BlogPostPage,
+    BlogPostPageMixin,
+    BlogPostQuerySet,
     BlogPostSource,
     BlogPostTag,
-    attach_thumbnails,
-    newest_first,
-    visible_posts,
 )
+from .swappable import get_index_model, get_post_model
 
 __all__ = [
     "BlogIndexPage",
+    "BlogIndexPageMixin",
     "BlogPostPage",
+    "BlogPostPageMixin",
+    "BlogPostQuerySet",
     "BlogPostSource",
     "BlogPostTag",
     "Comment",
-    "attach_thumbnails",
-    "newest_first",
-    "visible_posts",
+    "get_index_model",
+    "get_post_model",
 ]

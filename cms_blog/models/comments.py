@@ -20,7 +20,8 @@ from django.utils.html import Urlizer, linebreaks
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from ..signals import comment_approved
+from ..comments.signals import comment_approved
+from . import swappable
 
 
 class _CommentUrlizer(Urlizer):
@@ -127,9 +128,8 @@ def purge_discussion_pages(post_ids: Iterable[int]) -> None:
     def purge() -> None:
         from wagtail.contrib.frontend_cache.utils import purge_pages_from_cache
 
-        from .pages import BlogPostPage
-
-        purge_pages_from_cache(BlogPostPage.objects.live().filter(pk__in=post_ids))
+        posts = swappable.get_post_model().objects.live().filter(pk__in=post_ids)
+        purge_pages_from_cache(posts)
 
     transaction.on_commit(purge, robust=True)
 
@@ -150,7 +150,7 @@ class Comment(models.Model):
         TRASH = "trash", _("Trash")
 
     post = models.ForeignKey(
-        "cms_blog.BlogPostPage",
+        swappable.POST,
         on_delete=models.CASCADE,
         related_name="comments",
         verbose_name=_("post"),
@@ -174,7 +174,10 @@ class Comment(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
     )
-    created_at = models.DateTimeField(_("date"), auto_now_add=True)
+    # Why the moderation rules held the comment or marked it as spam, for the moderators' queue.
+    moderation_reason = models.CharField(_("moderation note"), max_length=255, blank=True)
+    # Set on creation; a default rather than auto_now_add, so that imports keep the original dates.
+    created_at = models.DateTimeField(_("date"), default=timezone.now, editable=False)
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True, editable=False)
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     user_agent = models.CharField(_("user agent"), max_length=255, blank=True)

@@ -1,14 +1,20 @@
-"""The blog's pages: an index and its posts, with tags and numbered sources."""
+"""The blog's pages: an index and its posts, with tags and numbered sources.
 
-from django.core.paginator import Page as DjangoPage
-from django.core.paginator import Paginator
+Every field, panel and behaviour lives in the abstract mixins ``BlogIndexPageMixin`` and
+``BlogPostPageMixin``, so that a site with its own base page model builds its pages from them
+(``class Article(BlogPostPageMixin, BasePage)``); ``BlogIndexPage`` and ``BlogPostPage`` are the
+swappable defaults (``swappable.py``). Code reaches the models in use through ``get_post_model()``
+and ``get_index_model()``, never through the default classes.
+"""
+
 from django.db import models
-from django.db.models import Q, prefetch_related_objects
+from django.db.models import OuterRef, Q, Subquery
+from django.db.models.functions import Left, Length
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.functional import cached_property
-from django.utils.http import urlencode
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
@@ -18,40 +24,80 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFi
 from wagtail.blocks import StructValue
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
-from wagtail.images import get_image_model
-from wagtail.models import Orderable, Page, PageQuerySet, Site
+from wagtail.models import AbstractPage, Orderable, Page, PageManager, PageQuerySet, Site
+from wagtail.models.pages import DefaultBasePageMixin
 from wagtail.search import index
 
 from ..blocks import BlogBodyBlock
 from ..citations import source_errors
-from ..conf import blog_settings
-from ..cookies import mark_personal
-from ..feeds import LatestPostsFeed
-from ..graphql.preview import HeadlessPreviewMixin
-from ..richtext import render_rich_texts
-from ..search import PostFilterForm, read_results, search_posts
+from ..comments.discussion import discussion_for
+from ..listing import index_listing
+from ..preview import HeadlessPreviewMixin
+from ..richtext import site_rich_texts
 from ..visibility import has_expired, publicly_readable
+from . import swappable as names
+from .swappable import get_post_model
+
+# "id", not "pk": search backends sort only on indexed fields, and Page indexes "id".
+NEWEST_FIRST = ("-date", "-id")
+OLDEST_FIRST = ("date", "id")
 
 
-def visible_posts(site: Site | None = None) -> PageQuerySet:
-    """Posts anyone may read: live, public (no view restriction on them or an ancestor), not
-    expired, and - when a site is given - under that site's root. Every public path uses this."""
-    posts = publicly_readable(BlogPostPage.objects.all())
-    if site is not None:
-        posts = posts.descendant_of(site.root_page, inclusive=True)
-    return posts
+class BlogPostQuerySet(PageQuerySet):
+    """The one API for reading posts: which are visible, in which order, and their neighbours.
+    Pages, the feed, search and GraphQL all read posts through it."""
+
+    def visible(self, site: Site | None = None) -> "BlogPostQuerySet":
+        """Posts anyone may read: live, public (no view restriction on them or an ancestor), not
+        expired, and - when a site is given - under that site's root."""
+        posts = publicly_readable(self)
+        if site is not None:
+            posts = posts.descendant_of(site.root_page, inclusive=True)
+        return posts
+
+    def newest_first(self) -> "BlogPostQuerySet":
+        return self.order_by(*NEWEST_FIRST)
+
+    def oldest_first(self) -> "BlogPostQuerySet":
+        return self.order_by(*OLDEST_FIRST)
+
+    def with_neighbour_ids(self, among: "BlogPostQuerySet") -> "BlogPostQuerySet":
+        """Annotate ``previous_id`` (the next older) and ``next_id`` (the next newer) post of
+        ``among`` under the same parent, by date then id: one query for any number of posts."""
+        steplen = self.model.steplen
+        siblings = among.filter(
+            depth=OuterRef("depth"),
+            path__startswith=Left(OuterRef("path"), Length(OuterRef("path")) - steplen),
+        )
+        older = Q(date__lt=OuterRef("date")) | Q(date=OuterRef("date"), pk__lt=OuterRef("pk"))
+        newer = Q(date__gt=OuterRef("date")) | Q(date=OuterRef("date"), pk__gt=OuterRef("pk"))
+        return self.annotate(
+            previous_id=Subquery(siblings.filter(older).order_by("-date", "-pk").values("pk")[:1]),
+            next_id=Subquery(siblings.filter(newer).order_by("date", "pk").values("pk")[:1]),
+        )
+
+    def neighbours(self, post_ids: list[int]) -> dict[int, tuple[models.Model | None, ...]]:
+        """The previous and next post of each of ``post_ids`` among this queryset's posts (the
+        visible ones, usually): two queries whatever the number of posts."""
+        rows = (
+            self.model.objects.filter(pk__in=post_ids)
+            .with_neighbour_ids(self)
+            .values_list("pk", "previous_id", "next_id")
+        )
+        ids = {pk: (previous_id, next_id) for pk, previous_id, next_id in rows}
+        found = self.in_bulk({pk for pair in ids.values() for pk in pair if pk})
+        return {pk: (found.get(prev), found.get(next_)) for pk, (prev, next_) in ids.items()}
+
+    def tags(self) -> models.QuerySet:
+        """The tags these posts carry, each annotated with ``post_count``: how many of them."""
+        items = self.model.tags.through._meta.get_field("tag").related_query_name()
+        # Filtering before annotating makes the count use the same join: these posts only.
+        return Tag.objects.filter(**{f"{items}__content_object__in": self}).annotate(
+            post_count=models.Count(items, distinct=True)
+        )
 
 
-def site_rich_texts(sources: list[str], request: HttpRequest) -> list[SafeString]:
-    """Rich text as the blog's own pages show it: links resolved for all of it at once, links to
-    pages the public cannot see left as plain text, page links on this Wagtail site."""
-    rendered = render_rich_texts(
-        sources,
-        request,
-        page_url=lambda page: page.get_url(request),
-        document_url=lambda document: document.url,
-    )
-    return [mark_safe(html) for html in rendered]
+BlogPostManager = PageManager.from_queryset(BlogPostQuerySet)
 
 
 class ServedUntilExpiry:
@@ -64,101 +110,54 @@ class ServedUntilExpiry:
         return super().serve(request, *args, **kwargs)
 
 
-# "id", not "pk": search backends sort only on indexed fields, and Page indexes "id".
-NEWEST_FIRST = ("-date", "-id")
+class BlogIndexPageMixin(ServedUntilExpiry, RoutablePageMixin, models.Model):
+    """The blog's home: a paginated, searchable list of its posts, with a tag filter and a feed."""
 
-
-def newest_first(posts: PageQuerySet) -> PageQuerySet:
-    return posts.order_by(*NEWEST_FIRST)
-
-
-def read_page(paginator: Paginator, number: str | None) -> DjangoPage:
-    """The page of posts asked for (the nearest one if out of range), with their tags."""
-    page = paginator.get_page(number)
-    page.object_list = list(page.object_list)
-    prefetch_related_objects(page.object_list, "tags")
-    return page
-
-
-def attach_thumbnails(posts: list["BlogPostPage"]) -> None:
-    """Give each post a ``thumbnail``: the image of its first figure, loaded for all posts at
-    once with their renditions (two queries whatever the number of posts)."""
-    first_image_ids = {post.pk: post.first_figure_image_id for post in posts}
-    images = (
-        get_image_model()
-        .objects.prefetch_renditions()
-        .in_bulk([pk for pk in first_image_ids.values() if pk])
-    )
-    for post in posts:
-        post.thumbnail = images.get(first_image_ids[post.pk])
-
-
-class BlogIndexPage(ServedUntilExpiry, RoutablePageMixin, Page):
     intro = RichTextField(
         blank=True,
         features=["bold", "italic", "link"],
         help_text=_("Short text shown above the list of posts."),
     )
+    # Named by dotted path: the model layer imports no feed, and a site may name its own.
+    feed_class = "cms_blog.feeds.LatestPostsFeed"
 
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
-    search_fields = [*Page.search_fields, index.SearchField("intro")]
+    content_panels = [*AbstractPage.content_panels, FieldPanel("intro")]
+    search_fields = [*AbstractPage.search_fields, index.SearchField("intro")]
 
-    def get_posts(self, tag: str | None = None) -> PageQuerySet:
-        posts = visible_posts().child_of(self)
+    class Meta:
+        abstract = True
+
+    def get_posts(self, tag: str | None = None) -> BlogPostQuerySet:
+        """The index's visible posts, newest first, optionally those carrying a tag (by slug)."""
+        posts = get_post_model().objects.visible().child_of(self)
         if tag:
             posts = posts.filter(tags__slug=tag)
-        return newest_first(posts).prefetch_related("tags")
+        return posts.newest_first().prefetch_related("tags")
 
     def get_context(self, request: HttpRequest, *args, **kwargs) -> dict:
         context = super().get_context(request, *args, **kwargs)
-        context["intro_html"] = site_rich_texts([self.intro], request)[0] if self.intro else ""
-        filters = PostFilterForm(request.GET)
-        filters.is_valid()  # a value that is not valid (a NUL, too many words) filters nothing out
-        tag_slug, words = filters.cleaned_data.get("tag"), filters.cleaned_data.get("q")
-        if filters.has_error("tag"):
-            posts = BlogPostPage.objects.none()
-        else:
-            posts = self.get_posts(tag_slug)
-        page_number = request.GET.get("page")
-        if words:
-            found = Paginator(search_posts(posts, words, NEWEST_FIRST), blog_settings.PAGE_SIZE)
-            nothing = Paginator([], blog_settings.PAGE_SIZE).get_page(1)
-            page = read_results(lambda: read_page(found, page_number), nothing, words)
-        else:
-            page = read_page(Paginator(posts, blog_settings.PAGE_SIZE), page_number)
-        attach_thumbnails(page.object_list)
-        context.update(
-            posts=page,
-            filters=filters,
-            # The filters the pagination links keep.
-            filter_query=urlencode(
-                {name: value for name, value in filters.cleaned_data.items() if value}
-            ),
-            tag=Tag.objects.filter(slug=tag_slug).first() if tag_slug else None,
-        )
+        context.update(index_listing(self, request))
         return context
 
     @path("feed/", name="feed")
     def feed(self, request: HttpRequest) -> HttpResponse:
         """RSS 2.0 feed of the latest posts."""
-        return LatestPostsFeed(self)(request)
+        return import_string(self.feed_class)(self)(request)
 
-    subpage_types = ["cms_blog.BlogPostPage"]
-
-    class Meta:
-        verbose_name = _("blog index page")
+    subpage_types = [names.POST]
 
 
 class BlogPostTag(TaggedItemBase):
-    content_object = ParentalKey(
-        "cms_blog.BlogPostPage", related_name="tagged_items", on_delete=models.CASCADE
-    )
+    content_object = ParentalKey(names.POST, related_name="tagged_items", on_delete=models.CASCADE)
+
+    class Meta:
+        swappable = names.POST_TAG_SETTING
 
 
 class BlogPostSource(Orderable):
     """A numbered reference of a post; blocks cite it by its 1-based position."""
 
-    page = ParentalKey("cms_blog.BlogPostPage", related_name="sources", on_delete=models.CASCADE)
+    page = ParentalKey(names.POST, related_name="sources", on_delete=models.CASCADE)
     citation = models.TextField(
         _("citation"), help_text=_("e.g. Eric Hobsbawm, The Age of Revolution (1962), p. 12.")
     )
@@ -193,7 +192,9 @@ class BlogPostPageForm(WagtailAdminPageForm):
         return cleaned_data
 
 
-class BlogPostPage(ServedUntilExpiry, HeadlessPreviewMixin, Page):
+class BlogPostPageMixin(ServedUntilExpiry, HeadlessPreviewMixin, models.Model):
+    """One post: a body of blocks, numbered sources, tags, and a threaded discussion."""
+
     date = models.DateField(_("post date"), default=timezone.localdate)
     intro = models.TextField(
         _("intro"),
@@ -201,13 +202,15 @@ class BlogPostPage(ServedUntilExpiry, HeadlessPreviewMixin, Page):
         max_length=500,
         help_text=_("A plain-text summary for lists, feeds and the meta description."),
     )
-    tags = ClusterTaggableManager(through=BlogPostTag, blank=True)
+    tags = ClusterTaggableManager(through=names.POST_TAG, blank=True)
     allow_comments = models.BooleanField(_("allow comments"), default=True)
     body = StreamField(BlogBodyBlock(), blank=True, verbose_name=_("body"))
 
+    objects = BlogPostManager()
+
     base_form_class = BlogPostPageForm
     content_panels = [
-        *Page.content_panels,
+        *AbstractPage.content_panels,
         MultiFieldPanel(
             [FieldRowPanel([FieldPanel("date"), FieldPanel("allow_comments")]), FieldPanel("tags")],
             heading=_("Post details"),
@@ -222,13 +225,16 @@ class BlogPostPage(ServedUntilExpiry, HeadlessPreviewMixin, Page):
         ),
     ]
     search_fields = [
-        *Page.search_fields,
+        *AbstractPage.search_fields,
         index.SearchField("intro"),
         index.SearchField("body"),
         index.FilterField("date"),
-        # visible_posts() filters on it, so that public searches can leave expired posts out.
+        # visible() filters on it, so that public searches can leave expired posts out.
         index.FilterField("expire_at"),
     ]
+
+    class Meta:
+        abstract = True
 
     @cached_property
     def numbered_sources(self) -> dict[int, BlogPostSource]:
@@ -237,10 +243,13 @@ class BlogPostPage(ServedUntilExpiry, HeadlessPreviewMixin, Page):
 
     @property
     def first_figure_image_id(self) -> int | None:
-        # Read from the stored JSON so listing posts never converts (and queries) whole bodies.
+        """The image id of the body's first figure, read from the stored JSON so that listing
+        posts never converts (and queries) whole bodies."""
+        stream_block = self.body.stream_block
         for child in self.body.raw_data:
-            if child["type"] == "figure" and child["value"].get("image"):
-                return child["value"]["image"]
+            block = stream_block.child_blocks.get(child["type"])
+            if block is not None and (ids := block.image_ids(child["value"])):
+                return ids[0]
         return None
 
     @cached_property
@@ -255,34 +264,48 @@ class BlogPostPage(ServedUntilExpiry, HeadlessPreviewMixin, Page):
         figures = (block.value for block in self.body if block.block_type == "figure")
         return next((figure for figure in figures if figure["image"] is not None), None)
 
-    def siblings(self) -> PageQuerySet:
-        return visible_posts().sibling_of(self, inclusive=False)
-
-    def previous_post(self) -> "BlogPostPage | None":
-        older = Q(date__lt=self.date) | Q(date=self.date, pk__lt=self.pk)
-        return self.siblings().filter(older).order_by("-date", "-pk").first()
-
-    def next_post(self) -> "BlogPostPage | None":
-        newer = Q(date__gt=self.date) | Q(date=self.date, pk__gt=self.pk)
-        return self.siblings().filter(newer).order_by("date", "pk").first()
+    def neighbours(self, site: Site | None) -> tuple[models.Model | None, ...]:
+        """The previous (older) and next (newer) visible post of the same blog."""
+        return type(self).objects.visible(site).neighbours([self.pk]).get(self.pk, (None, None))
 
     def serve(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         response = super().serve(request, *args, **kwargs)
-        # The comment section shows this browser's held comments and saved details.
-        mark_personal(request, response)
+        discussion = getattr(response, "context_data", None) or {}
+        if getattr(discussion.get("discussion"), "is_personal", False):
+            # The comment section shows this browser's held comments or saved details.
+            patch_cache_control(response, private=True)
+            patch_vary_headers(response, ["Cookie"])
         return response
 
-    def get_context(self, request: HttpRequest, *args, **kwargs) -> dict:
+    def get_context(self, request: HttpRequest, *args, comment_form=None, **kwargs) -> dict:
+        """The page's context, with its neighbours, its rendered rich text and its discussion
+        (``comment_form``: the bound form of a refused comment, from the comment view)."""
         context = super().get_context(request, *args, **kwargs)
         # A new post previewed before its first save has no place among its siblings yet.
         if self.pk is not None:
-            context.update(previous_post=self.previous_post(), next_post=self.next_post())
+            previous, next_ = self.neighbours(Site.find_for_request(request))
+            context.update(previous_post=previous, next_post=next_)
         texts = [block.value.source for block in self.body if block.block_type == "text"]
         context["rich_text_html"] = dict(zip(texts, site_rich_texts(texts, request), strict=True))
+        context["discussion"] = discussion_for(self, request, form=comment_form)
         return context
 
-    parent_page_types = ["cms_blog.BlogIndexPage"]
+    parent_page_types = [names.INDEX]
     subpage_types: list[str] = []
+
+
+# Page provides __str__ (the title); ruff cannot see it through the mixins.
+class BlogIndexPage(BlogIndexPageMixin, Page):  # noqa: DJ008
+    search_fields = [*BlogIndexPageMixin.search_fields, *DefaultBasePageMixin.search_fields]
+
+    class Meta:
+        verbose_name = _("blog index page")
+        swappable = names.INDEX_SETTING
+
+
+class BlogPostPage(BlogPostPageMixin, Page):  # noqa: DJ008
+    search_fields = [*BlogPostPageMixin.search_fields, *DefaultBasePageMixin.search_fields]
 
     class Meta:
         verbose_name = _("blog post")
+        swappable = names.POST_SETTING

@@ -26,7 +26,7 @@ def documented_query(heading: str) -> str:
 
 @pytest.fixture(autouse=True)
 def graphiql_on(settings) -> None:
-    settings.CMS_BLOG = {**settings.CMS_BLOG, "GRAPHIQL": True}
+    settings.CMS_BLOG = {**settings.CMS_BLOG, "GRAPHQL_GRAPHIQL": True}
 
 
 def test_frontend_reads_a_post_with_every_block(

@@ -15,7 +15,11 @@ REQUIRED = "This field is required."
 @pytest.fixture(autouse=True)
 def human_pace(settings) -> None:
     """A scripted reader submits faster than the anti-bot timer and the flood limit allow."""
-    settings.CMS_BLOG = {**settings.CMS_BLOG, "MIN_SUBMIT_SECONDS": 0, "FLOOD_SECONDS": 0}
+    settings.CMS_BLOG = {
+        **settings.CMS_BLOG,
+        "COMMENTS_MIN_SUBMIT_SECONDS": 0,
+        "COMMENTS_FLOOD_SECONDS": 0,
+    }
 
 
 def field_errors(form: Locator, name: str) -> Locator:

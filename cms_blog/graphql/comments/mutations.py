@@ -5,8 +5,8 @@ from django.utils.translation import gettext as _
 from graphene.utils.str_converters import to_camel_case
 from graphql import GraphQLResolveInfo
 
+from ...comments.service import submit_comment
 from ...ids import parse_id
-from ...moderation import submit_comment
 from .types import CommentType
 
 

@@ -3,9 +3,9 @@
 import graphene
 from graphql import GraphQLResolveInfo
 
+from ...comments.threads import comment_threads
 from ...ids import parse_id
 from ...models import Comment
-from ...moderation import comment_threads
 from ..site import site_posts
 from .types import CommentType
 

@@ -10,10 +10,10 @@ from wagtail.models import Site
 
 from ...conf import blog_settings
 from ...ids import parse_id
-from ...models import BlogPostPage
+from ...models import BlogPostPage, get_post_model
+from ...preview import mark_preview, read_preview_token
 from ...search import TooManyWords, read_results, search_posts, search_words
 from ..loaders import PostBatch, tags_with_post_counts
-from ..preview import mark_preview, read_preview_token
 from ..site import site_posts
 from .types import PaginationType, PostListType, PostOrderEnum, PostType, TagType
 
@@ -66,7 +66,7 @@ class PostQueries(graphene.ObjectType):
     ) -> PostListType:
         if page < 1 or per_page < 1:
             raise GraphQLError(_("page and perPage must be 1 or more."))
-        per_page = min(per_page, blog_settings.MAX_PAGE_SIZE)
+        per_page = min(per_page, blog_settings.GRAPHQL_MAX_PAGE_SIZE)
         # A variable arrives as the enum member, the default as its value.
         ordering = ORDERINGS[getattr(order, "value", order)]
         posts = site_posts(info.context).order_by(*ordering)
@@ -150,7 +150,7 @@ def searched_page(
         raise GraphQLError(str(error)) from None
     if not words:
         return 0, []
-    found = search_posts(posts, words, ordering)
+    found = search_posts(posts, words)
     return read_results(lambda: page_of(found, page, per_page), (0, []), words)
 
 
@@ -159,7 +159,7 @@ def draft_post(info: GraphQLResolveInfo, token: str, id: str | None) -> BlogPost
     can be wrong gives the same error, so a client learns nothing about the other pages."""
     mark_preview(info.context)
     page_id = read_preview_token(token)
-    page = BlogPostPage.objects.filter(pk=page_id).first() if page_id else None
+    page = get_post_model().objects.filter(pk=page_id).first() if page_id else None
     if page is None or (id is not None and parse_id(id) != page_id):
         raise GraphQLError(_("The preview token is invalid or has expired."))
     draft = page.get_latest_revision_as_object()

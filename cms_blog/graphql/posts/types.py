@@ -7,8 +7,8 @@ from graphql import GraphQLResolveInfo
 from taggit.models import Tag
 from wagtail.images import get_image_model
 
-from ...models import BlogPostPage, BlogPostSource
-from ...moderation import comments_open
+from ...comments.policy import comments_open
+from ...models import BlogPostPage, BlogPostSource, get_post_model
 from ...richtext import page_path_and_url
 from ..comments.types import CommentType
 from ..images import filter_spec
@@ -189,7 +189,7 @@ class PostType(DjangoObjectType):
     )
 
     class Meta:
-        model = BlogPostPage
+        model = get_post_model()
         name = "Post"
         description = "A live, public blog post (or, with a preview token, its latest draft)."
         fields = [

@@ -5,16 +5,15 @@
 - the reader's name, email and website, when they tick WordPress's "Save my name, email, and
   website in this browser for the next time I comment." box.
 
-A page that reads either cookie is meant for that browser alone: ``mark_personal`` keeps shared
-caches from storing it.
+A page that reads either cookie is meant for that browser alone: the post page keeps shared
+caches from storing it (``is_personal``).
 """
 
 import json
 
 from django.http import HttpRequest, HttpResponse
-from django.utils.cache import patch_cache_control, patch_vary_headers
 
-from .ids import parse_id
+from ..ids import parse_id
 
 PENDING_COOKIE = "cms_blog_pending_comments"
 PENDING_COOKIE_SALT = "cms_blog.pending-comments"
@@ -88,8 +87,6 @@ def remember_commenter(
     )
 
 
-def mark_personal(request: HttpRequest, response: HttpResponse) -> None:
-    """Keep shared caches from storing a page rendered with this browser's comment cookies."""
-    if {PENDING_COOKIE, COMMENTER_COOKIE} & request.COOKIES.keys():
-        patch_cache_control(response, private=True)
-        patch_vary_headers(response, ["Cookie"])
+def is_personal(request: HttpRequest) -> bool:
+    """Whether the request carries either cookie: a page rendered from it is this browser's."""
+    return bool({PENDING_COOKIE, COMMENTER_COOKIE} & request.COOKIES.keys())

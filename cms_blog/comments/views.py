@@ -5,10 +5,10 @@ from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_POST
 from wagtail.models import Site
 
+from ..models.swappable import get_post_model
 from .cookies import remember_commenter, remember_pending
 from .forms import CommentPageForm
-from .models import visible_posts
-from .moderation import submit_comment
+from .service import submit_comment
 
 
 @require_POST
@@ -18,7 +18,8 @@ def post_comment(request: HttpRequest, post_id: int) -> HttpResponse:
     Success redirects to the comment's permalink (a held comment is shown there to its author
     only, marked "awaiting moderation"). A refused comment re-renders the post page with status
     400, the reader's input kept and the errors beside the fields."""
-    post = get_object_or_404(visible_posts(Site.find_for_request(request)), pk=post_id)
+    visible = get_post_model().objects.visible(Site.find_for_request(request))
+    post = get_object_or_404(visible, pk=post_id)
     form = CommentPageForm(request.POST, post_id=post.pk)
     if form.is_valid():
         data = form.cleaned_data
@@ -48,8 +49,7 @@ def post_comment(request: HttpRequest, post_id: int) -> HttpResponse:
     for name in [name for name in form.errors if name in form.fields]:
         if form.fields[name].widget.is_hidden:
             form.add_error(None, form.errors.pop(name))
-    # Wagtail renders the page as usual; the comment section picks up the bound form.
-    response = post.serve(request)
-    response.context_data["comment_form"] = form
+    # Wagtail renders the page as usual, its discussion with this bound form.
+    response = post.serve(request, comment_form=form)
     response.status_code = 400
     return response

@@ -8,15 +8,15 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from .conf import blog_settings
-from .models import Comment
+from ..conf import blog_settings
+from ..models import Comment
 
 logger = logging.getLogger(__name__)
 
 
 def moderator_emails(comment: Comment) -> list[str]:
-    """``CMS_BLOG["NOTIFY_EMAILS"]`` when set, else the email of the post's owner."""
-    configured = blog_settings.NOTIFY_EMAILS
+    """``CMS_BLOG["COMMENTS_NOTIFY_EMAILS"]`` when set, else the email of the post's owner."""
+    configured = blog_settings.COMMENTS_NOTIFY_EMAILS
     if configured is not None:
         return list(configured)
     owner = comment.post.owner

@@ -1,20 +1,21 @@
-"""The comment section of a post page: ``{% comment_section page as discussion %}``."""
+"""The discussion of a post page: the read model its comment templates show.
+
+The post page's ``get_context`` asks ``discussion_for(post, request)``; the comment view passes the
+bound form of a refused comment in, so the page re-renders with the reader's input and errors."""
 
 from dataclasses import dataclass
 
-from django import template
 from django.http import HttpRequest
 from django.urls import reverse
-from wagtail.models import PageViewRestriction
+from wagtail.models import Page, PageViewRestriction
 
 from ..conf import blog_settings
-from ..cookies import pending_comment_ids, remembered_commenter
-from ..forms import CommentPageForm
 from ..ids import parse_id
-from ..models import BlogPostPage, Comment
-from ..moderation import comment_threads, comments_open
-
-register = template.Library()
+from ..models import Comment
+from .cookies import is_personal, pending_comment_ids, remembered_commenter
+from .forms import CommentPageForm
+from .policy import can_have_replies, comments_open
+from .threads import comment_threads, walk
 
 
 @dataclass
@@ -28,28 +29,27 @@ class Discussion:
     form: CommentPageForm
     form_action: str
     replying_to: Comment | None
+    # Shown with this browser's own held comments or saved details: never for a shared cache.
+    is_personal: bool
 
 
-@register.simple_tag(takes_context=True)
-def comment_section(context: template.Context, page: BlogPostPage) -> Discussion:
+def discussion_for(
+    post: Page, request: HttpRequest | None, form: CommentPageForm | None = None
+) -> Discussion:
     """The post's approved thread (plus the reader's own pending comments), its count, and the
-    form — the bound one with errors when the view re-renders a refused submission."""
-    request = context.get("request")
-    threads = comment_threads([page.pk])[page.pk]
-    is_open = comments_open(page, request if _may_see_hidden_posts(request, page) else None)
+    form: ``form`` when given (the bound one of a refused submission), else a fresh one."""
+    threads = comment_threads([post.pk])[post.pk] if post.pk else []
+    is_open = comments_open(post, request if _may_see_hidden_posts(request, post) else None)
     by_id = {}
-    stack = list(threads)
-    while stack:
-        comment = stack.pop()
+    for comment in walk(threads):
         by_id[comment.pk] = comment
-        comment.can_reply = is_open and comment.depth + 1 < blog_settings.MAX_DEPTH
-        stack.extend(comment.thread_replies)
+        comment.can_reply = is_open and can_have_replies(comment)
     count = len(by_id)
 
-    if request is not None and (own_ids := pending_comment_ids(request)):
+    if request is not None and post.pk and (own_ids := pending_comment_ids(request)):
         # Spam is shown to its author as pending too: a bot must not learn it was caught.
         own = Comment.objects.filter(
-            pk__in=own_ids, post=page, status__in=[Comment.Status.PENDING, Comment.Status.SPAM]
+            pk__in=own_ids, post=post, status__in=[Comment.Status.PENDING, Comment.Status.SPAM]
         )
         for comment in own:
             comment.thread_replies = []
@@ -62,13 +62,14 @@ def comment_section(context: template.Context, page: BlogPostPage) -> Discussion
         replying_to = by_id.get(replyto)
         if replying_to is not None and not replying_to.can_reply:
             replying_to = None
-    form = context.get("comment_form") or CommentPageForm(
-        post_id=page.pk,
-        initial={
-            "parent_id": replying_to.pk if replying_to else None,
-            **remembered_commenter_initial(request),
-        },
-    )
+    if form is None:
+        form = CommentPageForm(
+            post_id=post.pk,
+            initial={
+                "parent_id": replying_to.pk if replying_to else None,
+                **remembered_commenter_initial(request),
+            },
+        )
     # The reply target of a refused submission: the bound form's validated value (reading
     # ``errors`` cleans the form if the view has not), never the raw input.
     if form.is_bound and "parent_id" not in form.errors:
@@ -80,19 +81,20 @@ def comment_section(context: template.Context, page: BlogPostPage) -> Discussion
         is_open=is_open,
         form=form,
         # A new post being previewed has no id yet: its form has nowhere to post.
-        form_action=reverse("cms_blog:post_comment", args=[page.pk]) if page.pk else "",
+        form_action=reverse("cms_blog:post_comment", args=[post.pk]) if post.pk else "",
         replying_to=replying_to,
+        is_personal=request is not None and is_personal(request),
     )
 
 
-def _may_see_hidden_posts(request: HttpRequest | None, page: BlogPostPage) -> bool:
+def _may_see_hidden_posts(request: HttpRequest | None, post: Page) -> bool:
     """Whether this reader may be looking at a post the public cannot see, which takes no
     comments: only then is its visibility checked (two queries).
 
     Wagtail serves a post behind a login or a password only to a logged-in user or to a session
     that has passed that password: to anybody else, the post being served is public. A preview
     (of a post not saved yet, too) shows the post as readers will see it once published."""
-    if request is None or page.pk is None or getattr(request, "is_preview", False):
+    if request is None or post.pk is None or getattr(request, "is_preview", False):
         return False
     user = getattr(request, "user", None)
     session = getattr(request, "session", {})
@@ -103,7 +105,7 @@ def _may_see_hidden_posts(request: HttpRequest | None, page: BlogPostPage) -> bo
 
 def remembered_commenter_initial(request: HttpRequest | None) -> dict:
     """The form's initial values from the details this browser saved, ticking the box again."""
-    if request is None or not blog_settings.REMEMBER_COMMENTER:
+    if request is None or not blog_settings.COMMENTS_REMEMBER_COMMENTER:
         return {}
     saved = remembered_commenter(request)
     return {**saved, "remember": True} if saved else {}

@@ -9,9 +9,9 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from .conf import blog_settings
-from .models import Comment
-from .models.comments import validate_web_url  # on the model field too: every path checks it
+from ..conf import blog_settings
+from ..models import Comment
+from ..models.comments import validate_web_url  # on the model field too: every path checks it
 
 # Tab, line feed and carriage return are how people write multi-line comments.
 _TEXT_WHITESPACE = frozenset("\t\n\r")
@@ -96,7 +96,8 @@ class CommentPageForm(CommentForm):
         widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
     )
     timestamp = forms.CharField(required=False, widget=forms.HiddenInput)
-    # WordPress's opt-in for its commenter cookie (cookies.py); REMEMBER_COMMENTER=False drops it.
+    # WordPress's opt-in for its commenter cookie (cookies.py); COMMENTS_REMEMBER_COMMENTER=False
+    # drops it.
     remember = forms.BooleanField(
         required=False,
         label=_("Save my name, email, and website in this browser for the next time I comment."),
@@ -108,7 +109,7 @@ class CommentPageForm(CommentForm):
         # WordPress's look: "Name *", no colon.
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
-        if not blog_settings.REMEMBER_COMMENTER:
+        if not blog_settings.COMMENTS_REMEMBER_COMMENTER:
             del self.fields["remember"]
 
     def looks_like_bot(self) -> bool:
@@ -121,4 +122,7 @@ class CommentPageForm(CommentForm):
             post_id, issued = (int(part) for part in value.split(":"))
         except (signing.BadSignature, ValueError):
             return True
-        return post_id != self.post_id or time.time() - issued < blog_settings.MIN_SUBMIT_SECONDS
+        return (
+            post_id != self.post_id
+            or time.time() - issued < blog_settings.COMMENTS_MIN_SUBMIT_SECONDS
+        )

@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 from django.core import signing
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 
-from ..conf import blog_settings
+from .conf import blog_settings
 
 SALT = "cms_blog.graphql.preview"
 # Set on the request by the resolver, read by the view to forbid caching the draft.

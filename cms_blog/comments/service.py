@@ -1,0 +1,214 @@
+"""The only way a comment is made: by a reader (the page form, GraphQL), by staff answering in the
+admin, or by an import.
+
+``submit_comment`` and ``reply_as_staff`` validate the text, check that the post is open and the
+reply target may be answered (``policy.py``), refuse floods and duplicates, let the moderation rules
+decide the status (``rules.py``) and store the comment in one transaction. Side effects (signals,
+the moderators' email) run after commit, so a refused or rolled-back submission never notifies
+anybody. ``import_comment`` stores a comment as it was elsewhere, with none of those rules.
+"""
+
+import datetime
+import hashlib
+from dataclasses import dataclass, field
+
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from wagtail.models import Page, Site
+
+from ..conf import blog_settings
+from ..models import Comment
+from ..models.comments import announce_approval
+from ..models.swappable import get_post_model
+from .forms import CommentForm
+from .notifications import notify_moderators
+from .policy import CLOSED, client_ip, comments_open, is_moderator, reply_refusal
+from .rules import moderate
+from .signals import comment_posted
+
+_FLOOD_KEY = "cms_blog:comment-flood:{kind}:{digest}"
+
+TOO_FAST = _("You are posting comments too quickly. Slow down.")
+DUPLICATE = _("Duplicate comment detected; it looks as though you’ve already said that!")
+NO_SUCH_POST = _("This post does not exist or is not published.")
+
+
+@dataclass
+class SubmissionResult:
+    """What became of a submission: the stored comment, or the errors that refused it.
+
+    ``errors`` is keyed by the argument names of ``submit_comment`` (``post_id``, ``parent_id``,
+    ``author_name``, ``author_email``, ``author_url``, ``body``) or ``"__all__"``."""
+
+    comment: Comment | None = None
+    errors: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def published(self) -> bool:
+        """True when the comment is public right away (approved)."""
+        return self.comment is not None and self.comment.is_approved
+
+
+class Refused(Exception):
+    """A submission refused for one field (or ``"__all__"``); nothing was stored."""
+
+    def __init__(self, key: str, message: str) -> None:
+        super().__init__(message)
+        self.errors = {key: [str(message)]}
+
+
+def submit_comment(
+    request: HttpRequest,
+    *,
+    post_id: int,
+    parent_id: int | None = None,
+    author_name: str,
+    author_email: str,
+    author_url: str = "",
+    body: str,
+    is_bot: bool = False,
+) -> SubmissionResult:
+    """Validate a reader's comment, run the moderation rules and store it.
+
+    Refusals (invalid fields, closed or invisible post, bad reply target, flooding, duplicates, a
+    rule's ``ValidationError``) return errors and store nothing. Accepted comments are stored
+    approved, pending or spam; ``is_bot`` (the page form's traps) is what the ``bot_traps`` rule
+    reads."""
+    form = CommentForm(
+        data={
+            "author_name": author_name,
+            "author_email": author_email,
+            "author_url": author_url,
+            "body": body,
+        }
+    )
+    if not form.is_valid():
+        return SubmissionResult(errors={name: list(errs) for name, errs in form.errors.items()})
+    user = (
+        request.user if getattr(request, "user", None) and request.user.is_authenticated else None
+    )
+    try:
+        with transaction.atomic():
+            post = visible_post(request, post_id)
+            parent = None
+            if parent_id is not None:
+                parent = Comment.objects.filter(pk=parent_id, post=post).first()
+                if refusal := reply_refusal(parent, post):
+                    raise Refused("parent_id", refusal)
+            comment = Comment(post=post, parent=parent, user=user, **form.cleaned_data)
+            comment.caught_by_bot_trap = is_bot
+            return SubmissionResult(comment=_store(comment, request))
+    except Refused as refusal:
+        return SubmissionResult(errors=refusal.errors)
+
+
+def reply_as_staff(request: HttpRequest, parent: Comment, body: str) -> SubmissionResult:
+    """The admin's "Reply": the logged-in user answers ``parent`` under the same rules as readers
+    (a site's moderation rules included). Replying to a pending comment approves it first, as
+    WordPress's "Approve and Reply" does, in the same transaction; only a moderator may."""
+    user = request.user
+    form = CommentForm(
+        data={
+            "author_name": user.get_full_name() or user.get_username(),
+            "author_email": user.email,
+            "body": body,
+        }
+    )
+    form.fields["author_email"].required = False  # an account may have no email
+    if not form.is_valid():
+        return SubmissionResult(errors={name: list(errs) for name, errs in form.errors.items()})
+    try:
+        with transaction.atomic():
+            post = visible_post(request, parent.post_id)
+            if parent.status == Comment.Status.PENDING and is_moderator(user):
+                parent.approve()
+            if refusal := reply_refusal(parent, post):
+                raise Refused("parent_id", refusal)
+            comment = Comment(post=post, parent=parent, user=user, **form.cleaned_data)
+            return SubmissionResult(comment=_store(comment, request))
+    except Refused as refusal:
+        return SubmissionResult(errors=refusal.errors)
+
+
+def import_comment(
+    *,
+    post: Page,
+    parent: Comment | None,
+    status: str,
+    created_at: datetime.datetime,
+    **fields,
+) -> Comment:
+    """Store a comment brought from another system as it was there: its status and date kept,
+    no moderation rules, flood limit, duplicate check, signal or email. ``fields`` are the
+    comment's other fields (author, body, ``ip_address`` - kept only with
+    ``COMMENTS_STORE_IP`` - user agent, user). Threads are kept at any depth: the depth limit
+    governs new replies only."""
+    if not blog_settings.COMMENTS_STORE_IP:
+        fields["ip_address"] = None
+    comment = Comment(post=post, parent=parent, status=status, created_at=created_at, **fields)
+    if comment.is_approved:
+        comment.approved_at = created_at
+    comment.save()
+    return comment
+
+
+def visible_post(request: HttpRequest, post_id: int) -> Page:
+    """The open, visible post of the request's site with this id; ``Refused`` otherwise."""
+    post = get_post_model().objects.visible(Site.find_for_request(request)).filter(pk=post_id)
+    post = post.first()
+    if post is None:
+        raise Refused("post_id", NO_SUCH_POST)
+    if not comments_open(post):
+        raise Refused("__all__", CLOSED)
+    return post
+
+
+def _store(comment: Comment, request: HttpRequest) -> Comment:
+    """Refuse duplicates and floods, run the rules, save, and announce after commit."""
+    if Comment.objects.filter(
+        post=comment.post, author_email__iexact=comment.author_email, body=comment.body
+    ).exists():
+        raise Refused("__all__", DUPLICATE)
+    ip = client_ip(request)
+    if not is_moderator(comment.user) and not _claim_flood_slots(ip, comment.author_email):
+        raise Refused("__all__", TOO_FAST)
+    try:
+        comment.status, comment.moderation_reason = moderate(comment, request)
+    except ValidationError as error:
+        raise Refused("__all__", " ".join(error.messages)) from None
+    comment.ip_address = ip if blog_settings.COMMENTS_STORE_IP else None
+    comment.user_agent = request.META.get("HTTP_USER_AGENT", "")[:255]
+    comment.save()
+    transaction.on_commit(lambda: _announce(comment, request), robust=True)
+    return comment
+
+
+def _claim_flood_slots(ip: str | None, email: str) -> bool:
+    """Mark this IP and email as having just posted; False when either posted within
+    ``COMMENTS_FLOOD_SECONDS``. ``cache.add`` is atomic, so this holds across processes on a
+    shared cache (Redis). Keys hold digests: the cache never stores an address in clear."""
+    seconds = blog_settings.COMMENTS_FLOOD_SECONDS
+    if not seconds:
+        return True
+    claimed = []
+    for kind, value in (("ip", ip), ("email", email.lower())):
+        if not value:
+            continue
+        key = _FLOOD_KEY.format(kind=kind, digest=hashlib.sha256(value.encode()).hexdigest())
+        if not cache.add(key, 1, timeout=seconds):
+            # Give back what this refused attempt claimed, so it cannot extend anybody's wait.
+            cache.delete_many(claimed)
+            return False
+        claimed.append(key)
+    return True
+
+
+def _announce(comment: Comment, request: HttpRequest) -> None:
+    comment_posted.send(sender=Comment, comment=comment, request=request)
+    if comment.is_approved:
+        announce_approval(comment)
+    elif comment.status == Comment.Status.PENDING:
+        notify_moderators(comment)
