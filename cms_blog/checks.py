@@ -120,10 +120,11 @@ def check_body_blocks(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
         path = getattr(block, "graphql_type", "")
         try:
             import_string(path)
-        except (ImportError, ValueError):
+        except (ImportError, ValueError) as error:
+            problem = f"names {path!r}, which does not import ({error})" if path else "has none"
             errors.append(
                 checks.Error(
-                    f"The body block {name!r} ({type(block).__name__}) has no GraphQL type.",
+                    f"The GraphQL type of body block {name!r} ({type(block).__name__}) {problem}.",
                     hint="Body blocks subclass cms_blog.blocks.BodyBlock and set graphql_type "
                     "to the dotted path of their GraphQL object type; see docs/content.md.",
                     id="cms_blog.E006",

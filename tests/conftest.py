@@ -1,4 +1,6 @@
-"""Shared fixtures: a blog index under the default site, and factories for posts and images."""
+"""Shared fixtures: a blog index under the default site, a post, and factories for posts and
+images (comments: tests/factories.py). They build the models in use (``get_post_model()``…), so
+the custom base page project (tests/custom_base_page/) runs on them too."""
 
 import io
 from collections.abc import Callable
@@ -10,7 +12,7 @@ from PIL import Image as PILImage
 from wagtail.images import get_image_model
 from wagtail.models import Page, Site
 
-from cms_blog.models import BlogIndexPage, BlogPostPage, BlogPostSource
+from cms_blog.models import BlogPostSource, get_index_model, get_post_model
 
 
 @pytest.fixture(autouse=True)
@@ -49,8 +51,8 @@ def site_root(db) -> Page:
 
 
 @pytest.fixture
-def blog_index(site_root) -> BlogIndexPage:
-    index = BlogIndexPage(title="Blog", slug="blog", intro="<p>Notes from the course.</p>")
+def blog_index(site_root) -> Page:
+    index = get_index_model()(title="Blog", slug="blog", intro="<p>Notes from the course.</p>")
     site_root.add_child(instance=index)
     return index
 
@@ -68,7 +70,7 @@ def make_image(db) -> Callable[..., object]:
 
 
 @pytest.fixture
-def make_post(blog_index) -> Callable[..., BlogPostPage]:
+def make_post(blog_index) -> Callable[..., Page]:
     """Create a post under the blog index; ``live=False`` leaves it an unpublished draft."""
 
     def make(
@@ -80,8 +82,8 @@ def make_post(blog_index) -> Callable[..., BlogPostPage]:
         parent: Page | None = None,
         live: bool = True,
         **fields,
-    ) -> BlogPostPage:
-        post = BlogPostPage(title=title, body=body or [], **fields)
+    ) -> Page:
+        post = get_post_model()(title=title, body=body or [], **fields)
         post.sources = [BlogPostSource(citation=citation) for citation in sources or []]
         (parent or blog_index).add_child(instance=post)
         if tags:
@@ -95,3 +97,15 @@ def make_post(blog_index) -> Callable[..., BlogPostPage]:
         return post
 
     return make
+
+
+@pytest.fixture
+def owner(django_user_model):
+    """The user who owns ``post``: an author with an account."""
+    return django_user_model.objects.create_user("owner", "owner@example.com", "pw")
+
+
+@pytest.fixture
+def post(make_post, owner) -> Page:
+    """A live post, owned by ``owner``."""
+    return make_post("Vienna", owner=owner)

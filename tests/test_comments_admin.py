@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from cms_blog.comments.signals import comment_approved
 from cms_blog.models import Comment
+from tests.factories import make_comment
 
 INDEX = "/admin/cms_blog/comment/"
 MODERATE = "/admin/cms_blog/comments/moderate/"
@@ -18,26 +19,6 @@ MODERATE = "/admin/cms_blog/comments/moderate/"
 
 def reply_url(comment) -> str:
     return f"/admin/cms_blog/comments/{comment.pk}/reply/"
-
-
-@pytest.fixture
-def post(make_post):
-    return make_post("Vienna")
-
-
-@pytest.fixture
-def make_comment(post):
-    def make(status=Comment.Status.PENDING, **fields):
-        values = {
-            "post": post,
-            "author_name": "Ann",
-            "author_email": "ann@example.com",
-            "body": "Hello there",
-            **fields,
-        }
-        return Comment.objects.create(status=status, **values)
-
-    return make
 
 
 def user_with(django_user_model, client, *codenames, username="editor"):
@@ -53,8 +34,10 @@ def user_with(django_user_model, client, *codenames, username="editor"):
     return user
 
 
-def test_list_shows_the_queue(admin_client, make_comment, post):
-    comment = make_comment(author_name="<i>Ann</i>", body="A long comment " * 20)
+def test_list_shows_the_queue(admin_client, post):
+    comment = make_comment(
+        post, status=Comment.Status.PENDING, author_name="<i>Ann</i>", body="A long comment " * 20
+    )
 
     html = admin_client.get(INDEX).content.decode()
 
@@ -69,18 +52,18 @@ def test_list_shows_the_queue(admin_client, make_comment, post):
     assert "/admin/cms_blog/comment/create/" not in html
 
 
-def test_list_queries_do_not_grow_with_comments(admin_client, make_comment):
+def test_list_queries_do_not_grow_with_comments(admin_client, post):
     def count():
         with CaptureQueriesContext(connection) as queries:
             assert admin_client.get(INDEX).status_code == 200
         return len(queries)
 
     for n in range(3):
-        make_comment(body=f"few {n}")
+        make_comment(post, status=Comment.Status.PENDING, body=f"few {n}")
     admin_client.get(INDEX)
     few = count()
     for n in range(30):
-        make_comment(body=f"many {n}", status=Comment.Status.APPROVED)
+        make_comment(post, body=f"many {n}", status=Comment.Status.APPROVED)
 
     assert count() == few
 
@@ -98,9 +81,15 @@ def test_list_queries_do_not_grow_with_comments(admin_client, make_comment):
         ("q=spam+text", "spam text", "pending text"),
     ],
 )
-def test_filters_and_search(admin_client, make_comment, query, shown, hidden):
-    make_comment(author_name="Zebedee", author_email="zeb@example.com", body="pending text")
-    make_comment(status=Comment.Status.SPAM, body="spam text")
+def test_filters_and_search(admin_client, query, shown, hidden, post):
+    make_comment(
+        post,
+        status=Comment.Status.PENDING,
+        author_name="Zebedee",
+        author_email="zeb@example.com",
+        body="pending text",
+    )
+    make_comment(post, status=Comment.Status.SPAM, body="spam text")
 
     html = admin_client.get(f"{INDEX}?{query}").content.decode()
 
@@ -108,10 +97,10 @@ def test_filters_and_search(admin_client, make_comment, query, shown, hidden):
     assert hidden not in html
 
 
-def test_filter_by_post_and_date(admin_client, make_comment, make_post):
+def test_filter_by_post_and_date(admin_client, make_post, post):
     other = make_post("Other post")
-    make_comment(body="on vienna")
-    make_comment(post=other, body="on other")
+    make_comment(post, status=Comment.Status.PENDING, body="on vienna")
+    make_comment(other, status=Comment.Status.PENDING, body="on other")
     Comment.objects.filter(body="on other").update(created_at="2020-01-01T00:00:00Z")
 
     by_post = admin_client.get(f"{INDEX}?post__id__exact={other.pk}").content.decode()
@@ -140,9 +129,9 @@ def test_filter_by_post_and_date(admin_client, make_comment, make_post):
         ("restore", Comment.Status.APPROVED, Comment.Status.APPROVED),
     ],
 )
-def test_bulk_actions(admin_client, make_comment, action, before, after):
-    chosen = [make_comment(status=before, body=f"chosen {n}") for n in range(2)]
-    untouched = make_comment(status=before, body="untouched")
+def test_bulk_actions(admin_client, action, before, after, post):
+    chosen = [make_comment(post, status=before, body=f"chosen {n}") for n in range(2)]
+    untouched = make_comment(post, status=before, body="untouched")
 
     response = admin_client.post(
         MODERATE, {"action": action, "selected": [c.pk for c in chosen], "next": f"{INDEX}?p=1"}
@@ -158,8 +147,11 @@ def test_bulk_actions(admin_client, make_comment, action, before, after):
     assert untouched.status == before
 
 
-def test_row_action_changes_one_comment(admin_client, make_comment):
-    target, other = make_comment(), make_comment(body="other")
+def test_row_action_changes_one_comment(admin_client, post):
+    target, other = (
+        make_comment(post, status=Comment.Status.PENDING),
+        make_comment(post, status=Comment.Status.PENDING, body="other"),
+    )
 
     admin_client.post(MODERATE, {"row_action": f"spam:{target.pk}", "selected": [other.pk]})
 
@@ -170,9 +162,12 @@ def test_row_action_changes_one_comment(admin_client, make_comment):
 
 
 def test_bulk_approve_sends_comment_approved(
-    admin_client, make_comment, django_capture_on_commit_callbacks
+    admin_client, django_capture_on_commit_callbacks, post
 ):
-    pending, already = make_comment(), make_comment(status=Comment.Status.APPROVED, body="old")
+    pending, already = (
+        make_comment(post, status=Comment.Status.PENDING),
+        make_comment(post, status=Comment.Status.APPROVED, body="old"),
+    )
     approved = []
 
     def receiver(sender, comment, **kwargs):
@@ -199,8 +194,8 @@ def test_bulk_approve_sends_comment_approved(
         ({"action": "approve"}, "Select at least one comment."),
     ],
 )
-def test_bulk_action_mistakes_are_reported(admin_client, make_comment, data, message):
-    make_comment()
+def test_bulk_action_mistakes_are_reported(admin_client, data, message, post):
+    make_comment(post, status=Comment.Status.PENDING)
 
     response = admin_client.post(MODERATE, data, follow=True)
 
@@ -208,8 +203,8 @@ def test_bulk_action_mistakes_are_reported(admin_client, make_comment, data, mes
     assert Comment.objects.get().status == Comment.Status.PENDING
 
 
-def test_odd_selected_values_are_ignored(admin_client, make_comment):
-    comment = make_comment()
+def test_odd_selected_values_are_ignored(admin_client, post):
+    comment = make_comment(post, status=Comment.Status.PENDING)
     # "²" passes str.isdigit() but not int(); 5,000 digits are beyond int()'s limit.
     selected = ["²", "9" * 5000, "99999999999999999999999", str(comment.pk)]
 
@@ -221,8 +216,8 @@ def test_odd_selected_values_are_ignored(admin_client, make_comment):
 
 
 @pytest.mark.parametrize("row_action", ["approve:²", "approve:" + "9" * 5000])
-def test_odd_row_action_is_reported(admin_client, make_comment, row_action):
-    make_comment()
+def test_odd_row_action_is_reported(admin_client, row_action, post):
+    make_comment(post, status=Comment.Status.PENDING)
 
     response = admin_client.post(MODERATE, {"row_action": row_action}, follow=True)
 
@@ -230,8 +225,8 @@ def test_odd_row_action_is_reported(admin_client, make_comment, row_action):
     assert Comment.objects.get().status == Comment.Status.PENDING
 
 
-def test_moderation_never_redirects_off_site(admin_client, make_comment):
-    comment = make_comment()
+def test_moderation_never_redirects_off_site(admin_client, post):
+    comment = make_comment(post, status=Comment.Status.PENDING)
 
     response = admin_client.post(
         MODERATE, {"action": "approve", "selected": [comment.pk], "next": "https://evil.example/"}
@@ -244,8 +239,9 @@ def test_moderation_needs_post(admin_client):
     assert admin_client.get(MODERATE).status_code == 405
 
 
-def test_reply_from_the_admin(admin_client, admin_user, make_comment, post, client):
-    parent = make_comment()  # pending: replying approves it (WordPress's "Approve and Reply")
+def test_reply_from_the_admin(admin_client, admin_user, post, client):
+    # Pending: replying approves it (WordPress's "Approve and Reply").
+    parent = make_comment(post, status=Comment.Status.PENDING)
 
     assert admin_client.get(reply_url(parent)).status_code == 200
     response = admin_client.post(reply_url(parent), {"body": "Thanks, <Ann>!"})
@@ -264,8 +260,8 @@ def test_reply_from_the_admin(admin_client, admin_user, make_comment, post, clie
 
 
 @pytest.mark.parametrize("status", [Comment.Status.SPAM, Comment.Status.TRASH])
-def test_reply_to_spam_or_trash_is_refused(admin_client, make_comment, status):
-    parent = make_comment(status=status)
+def test_reply_to_spam_or_trash_is_refused(admin_client, status, post):
+    parent = make_comment(post, status=status)
 
     response = admin_client.post(reply_url(parent), {"body": "Thanks!"}, follow=True)
 
@@ -279,11 +275,9 @@ def test_reply_to_spam_or_trash_is_refused(admin_client, make_comment, status):
 @pytest.mark.parametrize(
     "status", [Comment.Status.PENDING, Comment.Status.SPAM, Comment.Status.TRASH]
 )
-def test_only_moderators_see_comments_that_are_not_public(
-    client, django_user_model, make_comment, status
-):
+def test_only_moderators_see_comments_that_are_not_public(client, django_user_model, status, post):
     user_with(django_user_model, client, "add_comment")
-    parent = make_comment(status=status, body="Buy secret pills")
+    parent = make_comment(post, status=status, body="Buy secret pills")
 
     for response in (
         client.get(reply_url(parent)),
@@ -294,8 +288,8 @@ def test_only_moderators_see_comments_that_are_not_public(
     assert Comment.objects.get().status == status
 
 
-def test_answering_needs_the_moderators_change_permission(client, django_user_model, make_comment):
-    parent = make_comment(status=Comment.Status.APPROVED, body="A fair question")
+def test_answering_needs_the_moderators_change_permission(client, django_user_model, post):
+    parent = make_comment(post, status=Comment.Status.APPROVED, body="A fair question")
     user_with(django_user_model, client, "add_comment")
 
     # "add comment" alone is not enough: a reply is published at once, as a moderator's is.
@@ -308,8 +302,8 @@ def test_answering_needs_the_moderators_change_permission(client, django_user_mo
     assert Comment.objects.get(parent=parent).status == Comment.Status.APPROVED
 
 
-def test_reply_needs_a_body(admin_client, make_comment):
-    parent = make_comment()
+def test_reply_needs_a_body(admin_client, post):
+    parent = make_comment(post, status=Comment.Status.PENDING)
 
     response = admin_client.post(reply_url(parent), {"body": ""})
 
@@ -318,9 +312,9 @@ def test_reply_needs_a_body(admin_client, make_comment):
     assert Comment.objects.count() == 1
 
 
-def test_reply_beyond_max_depth_is_refused(admin_client, make_comment, settings):
+def test_reply_beyond_max_depth_is_refused(admin_client, settings, post):
     settings.CMS_BLOG = {"COMMENTS_MAX_DEPTH": 1}
-    parent = make_comment(status=Comment.Status.APPROVED)
+    parent = make_comment(post, status=Comment.Status.APPROVED)
 
     response = admin_client.post(reply_url(parent), {"body": "too deep"})
 
@@ -329,10 +323,10 @@ def test_reply_beyond_max_depth_is_refused(admin_client, make_comment, settings)
     assert Comment.objects.count() == 1
 
 
-def test_menu_item_and_dashboard_show_the_pending_count(admin_client, make_comment):
+def test_menu_item_and_dashboard_show_the_pending_count(admin_client, post):
     for n in range(3):
-        make_comment(body=f"waiting {n}")
-    make_comment(status=Comment.Status.APPROVED, body="public")
+        make_comment(post, status=Comment.Status.PENDING, body=f"waiting {n}")
+    make_comment(post, status=Comment.Status.APPROVED, body="public")
 
     html = admin_client.get("/admin/").content.decode()
 
@@ -341,8 +335,8 @@ def test_menu_item_and_dashboard_show_the_pending_count(admin_client, make_comme
     assert f"{INDEX}?status__exact=pending" in html
 
 
-def test_edit_view(admin_client, make_comment, django_capture_on_commit_callbacks):
-    comment = make_comment()
+def test_edit_view(admin_client, django_capture_on_commit_callbacks, post):
+    comment = make_comment(post, status=Comment.Status.PENDING)
     edit = f"/admin/cms_blog/comment/edit/{comment.pk}/"
     approved = []
 
@@ -392,8 +386,8 @@ def test_edit_view(admin_client, make_comment, django_capture_on_commit_callback
         ("http://[::1", "Enter a valid URL."),
     ],
 )
-def test_edit_view_refuses_non_web_websites(admin_client, make_comment, url, error):
-    comment = make_comment()
+def test_edit_view_refuses_non_web_websites(admin_client, url, error, post):
+    comment = make_comment(post, status=Comment.Status.PENDING)
     data = {
         "author_name": "Ann",
         "author_email": "ann@example.com",
@@ -410,8 +404,8 @@ def test_edit_view_refuses_non_web_websites(admin_client, make_comment, url, err
     assert (comment.author_url, comment.status) == ("", Comment.Status.PENDING)
 
 
-def test_an_erased_comment_can_still_be_edited(admin_client, make_comment):
-    comment = make_comment(author_email="gone@example.com")
+def test_an_erased_comment_can_still_be_edited(admin_client, post):
+    comment = make_comment(post, status=Comment.Status.PENDING, author_email="gone@example.com")
     call_command("erase_comments", "gone@example.com", stdout=io.StringIO())
     edit = f"/admin/cms_blog/comment/edit/{comment.pk}/"
     data = {"author_name": "Anonymous", "author_email": "", "author_url": "", "body": "Hello there"}
@@ -423,8 +417,8 @@ def test_an_erased_comment_can_still_be_edited(admin_client, make_comment):
     assert (comment.status, comment.author_email) == (Comment.Status.SPAM, "")
 
 
-def test_the_email_stays_required_for_other_comments(admin_client, make_comment):
-    comment = make_comment()
+def test_the_email_stays_required_for_other_comments(admin_client, post):
+    comment = make_comment(post, status=Comment.Status.PENDING)
     data = {"author_name": "Ann", "author_email": "", "author_url": "", "body": "Hello there"}
 
     response = admin_client.post(
@@ -437,11 +431,9 @@ def test_the_email_stays_required_for_other_comments(admin_client, make_comment)
     assert (comment.status, comment.author_email) == (Comment.Status.PENDING, "ann@example.com")
 
 
-def test_editor_without_comment_permissions_sees_and_does_nothing(
-    client, django_user_model, make_comment
-):
+def test_editor_without_comment_permissions_sees_and_does_nothing(client, django_user_model, post):
     user_with(django_user_model, client)
-    comment = make_comment()
+    comment = make_comment(post, status=Comment.Status.PENDING)
 
     home = client.get("/admin/").content.decode()
     assert '"label": "Comments' not in home
@@ -459,9 +451,9 @@ def test_editor_without_comment_permissions_sees_and_does_nothing(
     assert Comment.objects.count() == 1
 
 
-def test_moderator_group_can_moderate(client, django_user_model, make_comment):
+def test_moderator_group_can_moderate(client, django_user_model, post):
     user_with(django_user_model, client, "change_comment", "add_comment")
-    comment = make_comment()
+    comment = make_comment(post, status=Comment.Status.PENDING)
 
     assert client.get(INDEX).status_code == 200
     assert "cms-blog-pending-comments" in client.get("/admin/").content.decode()
@@ -470,16 +462,16 @@ def test_moderator_group_can_moderate(client, django_user_model, make_comment):
     assert comment.status == Comment.Status.APPROVED
 
 
-def test_reply_to_pending_needs_change_permission(client, django_user_model, make_comment):
+def test_reply_to_pending_needs_change_permission(client, django_user_model, post):
     user_with(django_user_model, client, "add_comment")
-    parent = make_comment()
+    parent = make_comment(post, status=Comment.Status.PENDING)
 
     assert client.post(reply_url(parent), {"body": "hi"})["Location"] == "/admin/"
     assert Comment.objects.count() == 1
 
 
-def test_anonymous_is_sent_to_login(client, make_comment):
-    comment = make_comment()
+def test_anonymous_is_sent_to_login(client, post):
+    comment = make_comment(post, status=Comment.Status.PENDING)
 
     assert client.post(MODERATE, {"action": "approve", "selected": [comment.pk]}).status_code in (
         302,

@@ -16,21 +16,7 @@ from wagtail.models import PageViewRestriction
 from cms_blog.comments.discussion import discussion_for
 from cms_blog.comments.forms import form_timestamp
 from cms_blog.models import BlogPostPage, Comment
-
-
-@pytest.fixture
-def owner(django_user_model):
-    return django_user_model.objects.create_user("owner", "owner@example.com", "pw")
-
-
-@pytest.fixture
-def post(make_post, owner):
-    return make_post("Vienna", owner=owner)
-
-
-def comment(post, status=Comment.Status.APPROVED, **fields):
-    values = {"author_name": "Ann", "author_email": "ann@example.com", "body": "Hello", **fields}
-    return Comment.objects.create(post=post, status=status, **values)
+from tests.factories import make_comment
 
 
 def section(response) -> str:
@@ -68,8 +54,8 @@ def post_url(post) -> str:
 )
 def test_heading_counts_approved_comments(client, post, approved, heading):
     for number in range(approved):
-        comment(post, body=f"comment {number}")
-    comment(post, status=Comment.Status.PENDING, body="not counted")
+        make_comment(post, body=f"comment {number}")
+    make_comment(post, status=Comment.Status.PENDING, body="not counted")
 
     html = section(client.get(post.url))
 
@@ -80,10 +66,10 @@ def test_heading_counts_approved_comments(client, post, approved, heading):
 
 
 def test_thread_structure_replies_inside_parent(client, post):
-    first = comment(post, body="First")
-    reply = comment(post, parent=first, body="Reply", author_name="Bob")
-    nested = comment(post, parent=reply, body="Nested", author_name="Cy")
-    second = comment(post, body="Second")
+    first = make_comment(post, body="First")
+    reply = make_comment(post, parent=first, body="Reply", author_name="Bob")
+    nested = make_comment(post, parent=reply, body="Nested", author_name="Cy")
+    second = make_comment(post, body="Second")
 
     html = section(client.get(post.url))
 
@@ -114,7 +100,7 @@ def test_thread_structure_replies_inside_parent(client, post):
     ],
 )
 def test_unapproved_comments_are_not_shown(client, post, status):
-    hidden = comment(post, status=status, body="Hidden text")
+    hidden = make_comment(post, status=status, body="Hidden text")
 
     html = section(client.get(post.url))
 
@@ -123,13 +109,13 @@ def test_unapproved_comments_are_not_shown(client, post, status):
 
 
 def test_comment_fields_are_escaped(client, post):
-    comment(
+    make_comment(
         post,
         author_name="<b>Eve</b>",
         author_url="javascript:alert(1)",
         body='<script>alert("x")</script>\nline two\n\npara two https://example.com/a?b=1&c=2',
     )
-    comment(post, author_name="Web", author_url="https://web.example/", body="Linked author")
+    make_comment(post, author_name="Web", author_url="https://web.example/", body="Linked author")
 
     html = section(client.get(post.url))
 
@@ -146,7 +132,7 @@ def test_comment_fields_are_escaped(client, post):
 
 
 def test_email_and_ip_never_reach_the_page(client, post):
-    comment(post, author_email="secret-address@example.com", ip_address="192.0.2.55")
+    make_comment(post, author_email="secret-address@example.com", ip_address="192.0.2.55")
 
     html = client.get(post.url).content.decode()
 
@@ -157,9 +143,9 @@ def test_email_and_ip_never_reach_the_page(client, post):
 def test_badges_for_post_owner_and_staff(client, post, owner, django_user_model):
     staff = django_user_model.objects.create_user("mod", "mod@example.com", "pw", is_staff=True)
     reader = django_user_model.objects.create_user("reader", "r@example.com", "pw")
-    by_owner = comment(post, user=owner, author_name="Owner", body="owner says")
-    by_staff = comment(post, user=staff, author_name="Mod", body="staff says")
-    by_reader = comment(post, user=reader, author_name="Reader", body="reader says")
+    by_owner = make_comment(post, user=owner, author_name="Owner", body="owner says")
+    by_staff = make_comment(post, user=staff, author_name="Mod", body="staff says")
+    by_reader = make_comment(post, user=reader, author_name="Reader", body="reader says")
 
     html = section(client.get(post.url))
 
@@ -194,7 +180,7 @@ def test_form_is_rendered_with_note_and_csrf(client, post):
 
 
 def test_reply_link_and_cancel(client, post):
-    parent = comment(post, author_name="Ann")
+    parent = make_comment(post, author_name="Ann")
 
     html = section(client.get(post.url))
     # Absolute, so that it also works on the page re-rendered at the form's URL after an error.
@@ -218,7 +204,7 @@ ODD_IDS = [
 
 @pytest.mark.parametrize("value", ODD_IDS)
 def test_odd_replyto_is_ignored(client, post, value):
-    comment(post, author_name="Ann")
+    make_comment(post, author_name="Ann")
 
     response = client.get(post.url, {"replyto": value})
 
@@ -229,7 +215,7 @@ def test_odd_replyto_is_ignored(client, post, value):
 
 @pytest.mark.parametrize("value", ODD_IDS)
 def test_odd_reply_target_is_refused_above_the_form(client, post, value):
-    comment(post, author_name="Ann")
+    make_comment(post, author_name="Ann")
 
     response = client.post(post_url(post), form_data(post, parent_id=value))
 
@@ -243,8 +229,8 @@ def test_odd_reply_target_is_refused_above_the_form(client, post, value):
 
 def test_no_reply_link_at_max_depth(client, post, settings):
     settings.CMS_BLOG = {"COMMENTS_MAX_DEPTH": 2}
-    parent = comment(post)
-    reply = comment(post, parent=parent, body="deepest")
+    parent = make_comment(post)
+    reply = make_comment(post, parent=parent, body="deepest")
 
     html = section(client.get(post.url))
 
@@ -261,7 +247,7 @@ def test_no_reply_link_at_max_depth(client, post, settings):
 )
 def test_closed_post_shows_notice_and_no_form(client, make_post, fields):
     closed = make_post("Closed", **fields)
-    comment(closed, body="Old discussion")
+    make_comment(closed, body="Old discussion")
 
     html = section(client.get(closed.url))
 
@@ -281,7 +267,7 @@ def test_closed_post_shows_notice_and_no_form(client, make_post, fields):
     ],
 )
 def test_a_post_the_public_cannot_see_takes_no_comments(client, post, owner, restricted):
-    comment(post, body="Said while the post was public")
+    make_comment(post, body="Said while the post was public")
     PageViewRestriction.objects.create(
         page=post if restricted == "post" else post.get_parent(),
         restriction_type=PageViewRestriction.LOGIN,
@@ -291,7 +277,7 @@ def test_a_post_the_public_cannot_see_takes_no_comments(client, post, owner, res
 
 
 def test_a_post_behind_a_password_takes_no_comments(client, post):
-    comment(post, body="Said while the post was public")
+    make_comment(post, body="Said while the post was public")
     restriction = PageViewRestriction.objects.create(
         page=post, restriction_type=PageViewRestriction.PASSWORD, password="secret"
     )
@@ -356,7 +342,7 @@ def test_pending_comment_is_shown_only_to_its_author(client, post):
 
 
 def test_pending_reply_shows_under_its_parent_for_its_author(client, post):
-    parent = comment(post)
+    parent = make_comment(post)
     client.post(post_url(post), form_data(post, parent_id=parent.pk, body="My reply"))
     reply = Comment.objects.get(parent=parent)
 
@@ -369,7 +355,7 @@ def test_pending_reply_shows_under_its_parent_for_its_author(client, post):
 
 
 def test_forged_pending_cookie_shows_nothing(client, post):
-    held = comment(post, status=Comment.Status.PENDING, body="Somebody else's")
+    held = make_comment(post, status=Comment.Status.PENDING, body="Somebody else's")
     client.cookies["cms_blog_pending_comments"] = str(held.pk)
 
     assert "Somebody else's" not in section(client.get(post.url))
@@ -494,7 +480,7 @@ def test_policy_errors_are_shown_above_the_form(client, post):
 
 
 def test_reply_to_unapproved_comment_from_page_is_refused(client, post):
-    pending = comment(post, status=Comment.Status.PENDING)
+    pending = make_comment(post, status=Comment.Status.PENDING)
 
     response = client.post(post_url(post), form_data(post, parent_id=pending.pk))
 
@@ -560,7 +546,7 @@ def test_posting_to_a_draft_is_not_found(client, make_post):
 
 
 def test_preview_renders_the_comment_section(post):
-    comment(post, body="Visible in preview")
+    make_comment(post, body="Visible in preview")
     post.title = "Vienna (edited)"
 
     response = post.make_preview_request()

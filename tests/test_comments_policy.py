@@ -36,12 +36,6 @@ def make_request(ip: str = "203.0.113.7", **meta):
 
 
 @pytest.fixture
-def post(make_post, django_user_model):
-    owner = django_user_model.objects.create_user("owner", "owner@example.com", "pw")
-    return make_post("Congress of Vienna", owner=owner)
-
-
-@pytest.fixture
 def submit(post):
     """Submit a comment with valid defaults; keyword arguments override them."""
 
@@ -714,7 +708,7 @@ def test_pending_comment_notifies_moderators(
         return
     [message] = mail.outbox
     assert message.to == recipients
-    assert "Congress of Vienna" in message.subject
+    assert "“Vienna”" in message.subject
     admin_link = f"http://127.0.0.1:8000/admin/cms_blog/comment/edit/{result.comment.pk}/"
     assert admin_link in message.body
     html, mimetype = message.alternatives[0]

@@ -10,11 +10,6 @@ from cms_blog.models import Comment
 
 
 @pytest.fixture
-def post(make_post):
-    return make_post("Vienna")
-
-
-@pytest.fixture
 def comments(post):
     def make(email, body, **fields):
         return Comment.objects.create(

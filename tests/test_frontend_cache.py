@@ -9,6 +9,7 @@ from django.core.management import call_command
 from wagtail.contrib.frontend_cache.backends import BaseBackend
 
 from cms_blog.models import Comment
+from tests.factories import make_comment
 
 PURGED: list[str] = []
 
@@ -24,20 +25,6 @@ class RecordingBackend(BaseBackend):
 def frontend_cache(settings) -> None:
     settings.WAGTAILFRONTENDCACHE = {"test": {"BACKEND": f"{__name__}.RecordingBackend"}}
     PURGED.clear()
-
-
-@pytest.fixture
-def post(make_post):
-    return make_post("Vienna")
-
-
-@pytest.fixture
-def make_comment(post) -> Callable[..., Comment]:
-    def make(status: str = Comment.Status.PENDING, **fields) -> Comment:
-        values = {"author_name": "Ann", "author_email": "ann@example.com", "body": "Hi", **fields}
-        return Comment.objects.create(post=post, status=status, **values)
-
-    return make
 
 
 def purged_after(change: Callable[[], object], capture) -> list[str]:
@@ -72,9 +59,9 @@ def purged_after(change: Callable[[], object], capture) -> list[str]:
     ],
 )
 def test_public_changes_purge_the_post_page(
-    make_comment, post, django_capture_on_commit_callbacks, status, change, purges
+    post, django_capture_on_commit_callbacks, status, change, purges
 ):
-    comment = make_comment(status)
+    comment = make_comment(post, status=status)
 
     purged = purged_after(lambda: change(comment), django_capture_on_commit_callbacks)
 
@@ -82,17 +69,17 @@ def test_public_changes_purge_the_post_page(
 
 
 def test_a_new_public_comment_purges_and_a_held_one_does_not(
-    make_comment, post, django_capture_on_commit_callbacks
+    post, django_capture_on_commit_callbacks
 ):
     capture = django_capture_on_commit_callbacks
-    assert purged_after(lambda: make_comment("pending"), capture) == []
-    assert purged_after(lambda: make_comment("approved"), capture) == [post.full_url]
+    assert purged_after(lambda: make_comment(post, status="pending"), capture) == []
+    assert purged_after(lambda: make_comment(post, status="approved"), capture) == [post.full_url]
 
 
 def test_erasing_a_commenter_purges_the_pages_showing_their_name(
-    make_comment, make_post, post, django_capture_on_commit_callbacks
+    make_post, post, django_capture_on_commit_callbacks
 ):
-    make_comment("approved")
+    make_comment(post, status="approved")
     quiet = make_post("Quiet")
     Comment.objects.create(
         post=quiet, author_name="Ann", author_email="ann@example.com", body="Held"
@@ -107,9 +94,9 @@ def test_erasing_a_commenter_purges_the_pages_showing_their_name(
 
 
 def test_nothing_is_purged_without_the_frontend_cache_app(
-    make_comment, monkeypatch, django_capture_on_commit_callbacks
+    monkeypatch, django_capture_on_commit_callbacks, post
 ):
     monkeypatch.setattr("cms_blog.models.comments.apps.is_installed", lambda name: False)
-    comment = make_comment()
+    comment = make_comment(post, status=Comment.Status.PENDING)
 
     assert purged_after(comment.approve, django_capture_on_commit_callbacks) == []

@@ -4,6 +4,7 @@ on every database, never with an internal error."""
 import pytest
 
 from cms_blog.models import Comment
+from tests.factories import make_comment
 from tests.graphql_support import data_of
 
 BAD_IDS = [
@@ -30,9 +31,7 @@ mutation ($input: AddCommentInput!) {
 @pytest.fixture
 def post(make_post):
     post = make_post("Here")
-    Comment.objects.create(
-        post=post, author_name="A", author_email="a@example.com", body="Hi", status="approved"
-    )
+    make_comment(post, body="Hi")
     return post
 
 

@@ -30,8 +30,7 @@ from wagtail_modeladmin.options import ModelAdmin
 from wagtail_modeladmin.views import EditView
 
 from ..ids import parse_id
-from ..models import Comment
-from ..models.comments import announce_approval
+from ..models.comments import Comment, announce_approval
 from .policy import MODERATE_PERMISSION
 from .service import reply_as_staff
 

@@ -11,7 +11,7 @@ from wagtail.models import Page, PageViewRestriction
 
 from ..conf import blog_settings
 from ..ids import parse_id
-from ..models import Comment
+from ..models.comments import Comment
 from .cookies import is_personal, pending_comment_ids, remembered_commenter
 from .forms import CommentPageForm
 from .policy import can_have_replies, comments_open

@@ -10,8 +10,10 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from ..conf import blog_settings
-from ..models import Comment
-from ..models.comments import validate_web_url  # on the model field too: every path checks it
+from ..models.comments import (
+    Comment,
+    validate_web_url,  # on the model field too: every path checks it
+)
 
 # Tab, line feed and carriage return are how people write multi-line comments.
 _TEXT_WHITESPACE = frozenset("\t\n\r")

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from ..conf import blog_settings
-from ..models import Comment
+from ..models.comments import Comment
 
 logger = logging.getLogger(__name__)
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page, Site
 
 from ..conf import blog_settings
-from ..models import Comment
+from ..models.comments import Comment
 from ..models.swappable import get_post_model
 
 CLOSED = _("Comments are closed.")

@@ -28,7 +28,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from ..conf import blog_settings
-from ..models import Comment
+from ..models.comments import Comment
 from .policy import client_ip, is_moderator
 
 logger = logging.getLogger(__name__)

@@ -20,8 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page, Site
 
 from ..conf import blog_settings
-from ..models import Comment
-from ..models.comments import announce_approval
+from ..models.comments import Comment, announce_approval
 from ..models.swappable import get_post_model
 from .forms import CommentForm
 from .notifications import notify_moderators

@@ -2,7 +2,7 @@
 
 from collections.abc import Iterable
 
-from ..models import Comment
+from ..models.comments import Comment
 
 
 def comment_threads(post_ids: Iterable[int]) -> dict[int, list[Comment]]:

@@ -12,6 +12,18 @@ import wagtail.fields
 from django.conf import settings
 from django.db import migrations, models
 
+from cms_blog.models.swappable import is_default
+
+# The blog's default models by their swapper names: they are created only where the settings
+# leave them in use (cms_blog/models/swappable.py), so a site that names its own gets no tables.
+DEFAULT_MODELS = {"blogindexpage": "Index", "blogpostpage": "Post", "blogposttag": "Post_Tag"}
+
+
+def in_use(operation: migrations.operations.base.Operation) -> bool:
+    model = getattr(operation, "model_name", None) or getattr(operation, "name", "")
+    default = DEFAULT_MODELS.get(model.lower())
+    return default is None or is_default(default)
+
 
 class Migration(migrations.Migration):
 
@@ -115,3 +127,4 @@ class Migration(migrations.Migration):
             },
         ),
     ]
+    operations = [operation for operation in operations if in_use(operation)]

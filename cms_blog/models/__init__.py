@@ -1,13 +1,6 @@
+from . import pages, swappable
 from .comments import Comment
-from .pages import (
-    BlogIndexPage,
-    BlogIndexPageMixin,
-    BlogPostPage,
-    BlogPostPageMixin,
-    BlogPostQuerySet,
-    BlogPostSource,
-    BlogPostTag,
-)
+from .pages import BlogIndexPageMixin, BlogPostPageMixin, BlogPostQuerySet, BlogPostSource
 from .swappable import get_index_model, get_post_model
 
 __all__ = [
@@ -22,3 +15,18 @@ __all__ = [
     "get_index_model",
     "get_post_model",
 ]
+
+
+def __getattr__(name: str) -> type:
+    """The default page and tag models, which exist only where the settings do not name others
+    (``swappable.py``)."""
+    if name not in swappable.DEFAULT_CLASSES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    try:
+        return getattr(pages, name)
+    except AttributeError:
+        setting = swappable.DEFAULT_CLASSES[name]
+        raise AttributeError(
+            f"cms_blog.models.{name} is not installed: {swappable.setting_name(setting)} names "
+            f"{swappable.model_name(setting)}. Use get_index_model() / get_post_model()."
+        ) from None

@@ -147,13 +147,6 @@ class BlogIndexPageMixin(ServedUntilExpiry, RoutablePageMixin, models.Model):
     subpage_types = [names.POST]
 
 
-class BlogPostTag(TaggedItemBase):
-    content_object = ParentalKey(names.POST, related_name="tagged_items", on_delete=models.CASCADE)
-
-    class Meta:
-        swappable = names.POST_TAG_SETTING
-
-
 class BlogPostSource(Orderable):
     """A numbered reference of a post; blocks cite it by its 1-based position."""
 
@@ -294,18 +287,37 @@ class BlogPostPageMixin(ServedUntilExpiry, HeadlessPreviewMixin, models.Model):
     subpage_types: list[str] = []
 
 
-# Page provides __str__ (the title); ruff cannot see it through the mixins.
-class BlogIndexPage(BlogIndexPageMixin, Page):  # noqa: DJ008
-    search_fields = [*BlogIndexPageMixin.search_fields, *DefaultBasePageMixin.search_fields]
+# The defaults, defined only where they are in use: a site that names its own models in
+# CMS_BLOG_INDEX_MODEL, CMS_BLOG_POST_MODEL and CMS_BLOG_POST_TAG_MODEL gets no unused tables, and
+# no default page built on a base page model it has swapped out (WAGTAIL_PAGE_MODEL). The
+# migrations that create them are skipped likewise (migrations/0001_initial.py).
 
-    class Meta:
-        verbose_name = _("blog index page")
-        swappable = names.INDEX_SETTING
+if names.is_default("Index"):
+    # Page provides __str__ (the title); ruff cannot see it through the mixins.
+    class BlogIndexPage(BlogIndexPageMixin, Page):  # noqa: DJ008
+        search_fields = [*BlogIndexPageMixin.search_fields, *DefaultBasePageMixin.search_fields]
+
+        class Meta:
+            verbose_name = _("blog index page")
+            swappable = names.INDEX_SETTING
 
 
-class BlogPostPage(BlogPostPageMixin, Page):  # noqa: DJ008
-    search_fields = [*BlogPostPageMixin.search_fields, *DefaultBasePageMixin.search_fields]
+if names.is_default("Post"):
 
-    class Meta:
-        verbose_name = _("blog post")
-        swappable = names.POST_SETTING
+    class BlogPostPage(BlogPostPageMixin, Page):  # noqa: DJ008
+        search_fields = [*BlogPostPageMixin.search_fields, *DefaultBasePageMixin.search_fields]
+
+        class Meta:
+            verbose_name = _("blog post")
+            swappable = names.POST_SETTING
+
+
+if names.is_default("Post_Tag"):
+
+    class BlogPostTag(TaggedItemBase):
+        content_object = ParentalKey(
+            names.POST, related_name="tagged_items", on_delete=models.CASCADE
+        )
+
+        class Meta:
+            swappable = names.POST_TAG_SETTING

@@ -37,7 +37,12 @@ def model_name(name: str) -> str:
 
 
 def is_default(name: str) -> bool:
+    """Whether the settings leave the blog's own model in use for ``name``."""
     return model_name(name).lower() == DEFAULT_MODELS[name].lower()
+
+
+# The default classes of cms_blog.models, by their swapper names.
+DEFAULT_CLASSES = {model.split(".")[1]: name for name, model in DEFAULT_MODELS.items()}
 
 
 def get_index_model() -> type[models.Model]:

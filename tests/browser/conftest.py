@@ -25,6 +25,7 @@ from playwright.sync_api import BrowserContext, Locator, Page, Response, Route
 from wagtail.images import get_image_model
 
 from cms_blog.models import BlogPostPage, Comment
+from tests import factories
 
 # Playwright's sync API runs an asyncio loop in the test's thread, and Django refuses ORM calls
 # from a thread with a running loop. Here the loop only drives the browser, so it is safe.
@@ -251,10 +252,9 @@ def make_comment(vienna_post: BlogPostPage) -> Callable[..., Comment]:
     """Create a comment on ``vienna_post``; approved unless a status is given."""
 
     def make(author_name: str, body: str, **fields) -> Comment:
-        fields.setdefault("status", Comment.Status.APPROVED)
         email = f"{author_name.split()[0].lower()}@example.com"
-        return Comment.objects.create(
-            post=vienna_post, author_name=author_name, author_email=email, body=body, **fields
+        return factories.make_comment(
+            vienna_post, author_name=author_name, author_email=email, body=body, **fields
         )
 
     return make

@@ -17,7 +17,7 @@ from PIL import ImageDraw, ImageFont
 from wagtail.images import get_image_model
 from wagtail.models import Page, Site
 
-from cms_blog.models import BlogIndexPage, BlogPostPage, BlogPostSource, Comment
+from cms_blog.models import BlogPostSource, Comment, get_index_model, get_post_model
 
 ADMIN = {"username": "admin", "password": "admin", "first_name": "Maria", "last_name": "Keller"}
 INSTRUCTOR = {
@@ -370,13 +370,15 @@ class Command(BaseCommand):
         )
         user.groups.add(moderators)
 
-    def blog_index(self) -> BlogIndexPage:
+    def blog_index(self) -> Page:
         """The blog is the demo site's home page."""
         site = Site.objects.get(is_default_site=True)
-        index = BlogIndexPage.objects.first()
+        index = get_index_model().objects.first()
         if index is None:
             root = Page.get_first_root_node()
-            index = root.add_child(instance=BlogIndexPage(title="History Course Blog", slug="blog"))
+            index = root.add_child(
+                instance=get_index_model()(title="History Course Blog", slug="blog")
+            )
         index.intro = INDEX_INTRO
         index.save_revision().publish()
         welcome = site.root_page
@@ -385,7 +387,7 @@ class Command(BaseCommand):
         site.root_page = index
         site.save()
         # Wagtail's "Welcome to your new Wagtail site!" page, replaced by the blog.
-        if welcome.depth > 1 and not isinstance(welcome.specific, BlogIndexPage):
+        if welcome.depth > 1 and not isinstance(welcome.specific, get_index_model()):
             welcome.delete()
         return index
 
@@ -400,11 +402,11 @@ class Command(BaseCommand):
             file=ImageFile(draw_image(key, title, size), name=f"{key}.png"),
         )
 
-    def post(self, index: BlogIndexPage, spec: dict, images: dict, *, owner) -> BlogPostPage:
-        post = BlogPostPage.objects.child_of(index).filter(slug=spec["slug"]).first()
+    def post(self, index: Page, spec: dict, images: dict, *, owner) -> Page:
+        post = get_post_model().objects.child_of(index).filter(slug=spec["slug"]).first()
         if post is None:
             post = index.add_child(
-                instance=BlogPostPage(title=spec["title"], slug=spec["slug"], owner=owner)
+                instance=get_post_model()(title=spec["title"], slug=spec["slug"], owner=owner)
             )
         post.title, post.date, post.intro = spec["title"], spec["date"], spec["intro"]
         post.body = [(kind, resolve_images(value, images)) for kind, value in spec["body"]]
@@ -415,7 +417,7 @@ class Command(BaseCommand):
         post.save_revision(user=owner).publish()
         return post
 
-    def discussion(self, post: BlogPostPage, staff: dict) -> None:
+    def discussion(self, post: Page, staff: dict) -> None:
         if post.comments.exists():
             return
         created = {}
