@@ -20,8 +20,10 @@ demo: $(INSTALLED)
 	$(MANAGE) load_demo
 	$(MANAGE) runserver 127.0.0.1:8000
 
+# The suite, then the custom base page project (tests/custom_base_page/) on its own settings.
 test: $(INSTALLED)
 	$(BIN)/pytest $(PYTEST_ARGS)
+	DJANGO_SETTINGS_MODULE=tests.custom_base_page.settings $(BIN)/pytest tests/custom_base_page $(PYTEST_ARGS)
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check .

@@ -27,7 +27,8 @@ class LatestPostsFeed(Feed):
         return index.get_url(self.request)
 
     def description(self, index) -> str:
-        return index.search_description or index.title
+        # A site's own base page model may have no search_description (Wagtail's AbstractPage).
+        return getattr(index, "search_description", "") or index.title
 
     def items(self, index):
         return index.get_posts()[:FEED_SIZE]
@@ -36,7 +37,7 @@ class LatestPostsFeed(Feed):
         return post.title
 
     def item_description(self, post) -> str:
-        return post.intro or post.search_description
+        return post.intro or getattr(post, "search_description", "")
 
     def item_link(self, post) -> str:
         return post.get_url(self.request)

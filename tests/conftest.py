@@ -3,7 +3,9 @@ images (comments: tests/factories.py). They build the models in use (``get_post_
 the custom base page project (tests/custom_base_page/) runs on them too."""
 
 import io
+import os
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from django.core.cache import cache
@@ -13,6 +15,15 @@ from wagtail.images import get_image_model
 from wagtail.models import Page, Site
 
 from cms_blog.models import BlogPostSource, get_index_model, get_post_model
+
+CUSTOM_BASE_PAGE = Path(__file__).parent / "custom_base_page"
+
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    """tests/custom_base_page/ runs on its own settings (``make test`` runs it separately)."""
+    if collection_path == CUSTOM_BASE_PAGE or CUSTOM_BASE_PAGE in collection_path.parents:
+        return os.environ.get("DJANGO_SETTINGS_MODULE") != "tests.custom_base_page.settings"
+    return None
 
 
 @pytest.fixture(autouse=True)

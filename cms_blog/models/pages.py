@@ -127,6 +127,11 @@ class BlogIndexPageMixin(ServedUntilExpiry, RoutablePageMixin, models.Model):
     class Meta:
         abstract = True
 
+    def get_template(self, request: HttpRequest, *args, **kwargs) -> list[str]:
+        # Wagtail names a page's template after its own model (host/journal.html): a site that
+        # builds its index from this mixin gets the blog's template unless it writes that one.
+        return [super().get_template(request, *args, **kwargs), "cms_blog/blog_index_page.html"]
+
     def get_posts(self, tag: str | None = None) -> BlogPostQuerySet:
         """The index's visible posts, newest first, optionally those carrying a tag (by slug)."""
         posts = get_post_model().objects.visible().child_of(self)
@@ -260,6 +265,10 @@ class BlogPostPageMixin(ServedUntilExpiry, HeadlessPreviewMixin, models.Model):
     def neighbours(self, site: Site | None) -> tuple[models.Model | None, ...]:
         """The previous (older) and next (newer) visible post of the same blog."""
         return type(self).objects.visible(site).neighbours([self.pk]).get(self.pk, (None, None))
+
+    def get_template(self, request: HttpRequest, *args, **kwargs) -> list[str]:
+        # As for the index: the site's own template (host/article.html) when it has one.
+        return [super().get_template(request, *args, **kwargs), "cms_blog/blog_post_page.html"]
 
     def serve(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         response = super().serve(request, *args, **kwargs)
