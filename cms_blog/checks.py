@@ -25,15 +25,16 @@ def check_settings(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
     if not isinstance(configured, dict):
         return [checks.Error("CMS_BLOG must be a dict.", id="cms_blog.E002")]
     for key in sorted(configured):
+        name = RENAMED.get(key, key)
         if key in RENAMED:
             errors.append(
                 checks.Warning(
-                    f"CMS_BLOG[{key!r}] is now CMS_BLOG[{RENAMED[key]!r}].",
+                    f"CMS_BLOG[{key!r}] is now CMS_BLOG[{name!r}].",
                     hint="Rename the key; the old name stops working in the next release.",
                     id="cms_blog.W002",
                 )
             )
-        elif key not in DEFAULTS:
+        if name not in DEFAULTS:
             errors.append(
                 checks.Warning(
                     f"Unknown CMS_BLOG setting {key!r}.",
@@ -41,8 +42,8 @@ def check_settings(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
                     id="cms_blog.W001",
                 )
             )
-        elif not _has_type(configured[key], TYPES[key]):
-            expected = " or ".join(_type_name(kind) for kind in _types(TYPES[key]))
+        elif not _has_type(configured[key], TYPES[name]):
+            expected = " or ".join(_type_name(kind) for kind in _types(TYPES[name]))
             errors.append(
                 checks.Error(
                     f"CMS_BLOG[{key!r}] must be {expected}, not {configured[key]!r}.",
