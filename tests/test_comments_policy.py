@@ -5,11 +5,12 @@ import time
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.contrib.contenttypes.models import ContentType
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.test import RequestFactory
 from django.utils import timezone
-from wagtail.models import PageViewRestriction
+from wagtail.models import PageViewRestriction, ReferenceIndex
 
 from cms_blog.comments.policy import client_ip, comments_open
 from cms_blog.comments.service import submit_comment
@@ -834,3 +835,17 @@ def test_comments_are_open_only_on_posts_the_public_can_see(post, make, is_open)
     post.refresh_from_db()
 
     assert comments_open(post, make_request()) is is_open
+
+
+def test_comments_stay_out_of_wagtail_s_reference_index(
+    submit, post, django_capture_on_commit_callbacks
+):
+    # Its update ran as a task inside the submission's transaction (issue #12): nothing to index.
+    with django_capture_on_commit_callbacks(execute=True):
+        result = submit()
+
+    assert result.comment is not None
+    assert not ReferenceIndex.objects.filter(
+        content_type=ContentType.objects.get_for_model(Comment)
+    ).exists()
+    assert Comment not in ReferenceIndex.tracked_models

@@ -192,6 +192,10 @@ class Comment(models.Model):
 
     objects = CommentQuerySet.as_manager()
 
+    # Wagtail's reference index ("used by" in the admin) has nothing to learn from reader comments,
+    # and updating it ran a task inside the submission's transaction on every comment.
+    wagtail_reference_index_ignore = True
+
     class Meta:
         verbose_name = _("comment")
         verbose_name_plural = _("comments")
