@@ -57,6 +57,13 @@ def check_settings(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
                 id="cms_blog.E003",
             )
         )
+    if blog_settings.COMMENTS_DEFAULT_PAGE not in ("newest", "oldest"):
+        errors.append(
+            checks.Error(
+                "CMS_BLOG['COMMENTS_DEFAULT_PAGE'] must be 'newest' or 'oldest'.",
+                id="cms_blog.E007",
+            )
+        )
     for app in REQUIRED_APPS:
         if not apps.is_installed(app):
             errors.append(

@@ -11,6 +11,7 @@ from wagtail.documents import get_document_model
 from wagtail.models import PageViewRestriction
 
 from cms_blog.models import BlogIndexPage, BlogPostPage
+from tests.factories import make_comment
 
 DAY = datetime.timedelta(days=1)
 START = datetime.date(2024, 1, 1)
@@ -393,10 +394,11 @@ def test_preview_of_a_post_not_saved_yet(blog_index, make_post):
 # Anonymous GETs once renditions exist. Both start with Wagtail's own work (site, routing to the
 # page, view restrictions); then the index counts and loads one page of posts, their tags, their
 # thumbnails with renditions and the filtered tag; the post loads its tags, images with renditions,
-# sources, approved comments, runs the previous and next post lookups, and resolves the page links
-# of all its text blocks at once (the linked pages, and their view restrictions).
+# sources, its discussion (the comment count, the number of pages of threads, the threads of the
+# page, their comments), runs the previous and next post lookups, and resolves the page links of
+# all its text blocks at once (the linked pages, and their view restrictions).
 INDEX_QUERIES = 12
-POST_QUERIES = 17
+POST_QUERIES = 20
 
 
 @pytest.fixture
@@ -447,12 +449,15 @@ def test_post_queries_are_constant(
         + [("quote", {"text": "A quotation", "source": 1})],
         sources=[f"Source {n}" for n in range(count)],
     )
+    for number in range(count):  # threads of two comments each
+        make_comment(post, parent=make_comment(post, body=f"Comment {number}"), body="A reply")
     client.get(post.url)  # creates the renditions
 
     with django_assert_num_queries(POST_QUERIES):
         response = client.get(post.url)
 
     soup = soup_of(response)
+    assert len(soup.select(".cms-blog-comment")) == 2 * count
     assert len(soup.select(".cms-blog-figure img")) == count
     assert len(soup.select(".cms-blog-sources li")) == count
     assert len(soup.select(f'.cms-blog-text a[href="{older[0].url}"]')) == count

@@ -15,7 +15,9 @@ from ..models.comments import Comment
 from .cookies import is_personal, pending_comment_ids, remembered_commenter
 from .forms import CommentPageForm
 from .policy import can_have_replies, comments_open
-from .threads import comment_threads, walk
+from .threads import ThreadPage, page_count, page_of, public_comment_counts, thread_page, walk
+
+PAGE_PARAMETER = "cpage"  # WordPress's name for the page of comments
 
 
 @dataclass
@@ -24,6 +26,8 @@ class Discussion:
 
     enabled: bool
     threads: list[Comment]
+    # Which page of threads this is; ``page.num_pages`` > 1 when the discussion is paged.
+    page: ThreadPage
     count: int
     is_open: bool
     form: CommentPageForm
@@ -36,15 +40,18 @@ class Discussion:
 def discussion_for(
     post: Page, request: HttpRequest | None, form: CommentPageForm | None = None
 ) -> Discussion:
-    """The post's approved thread (plus the reader's own pending comments), its count, and the
-    form: ``form`` when given (the bound one of a refused submission), else a fresh one."""
-    threads = comment_threads([post.pk])[post.pk] if post.pk else []
+    """The page of the post's threads asked for (``?cpage=``; plus the reader's own pending
+    comments that belong on it), how many comments the post shows, and the form: ``form`` when
+    given (the bound one of a refused submission), else a fresh one."""
+    number = parse_id(request.GET.get(PAGE_PARAMETER)) if request is not None else None
+    page = thread_page(post.pk, number) if post.pk else ThreadPage([], number=1, num_pages=1)
+    threads = page.threads
     is_open = comments_open(post, request if _may_see_hidden_posts(request, post) else None)
     by_id = {}
     for comment in walk(threads):
         by_id[comment.pk] = comment
         comment.can_reply = is_open and can_have_replies(comment)
-    count = len(by_id)
+    count = public_comment_counts([post.pk])[post.pk] if post.pk else 0
 
     if request is not None and post.pk and (own_ids := pending_comment_ids(request)):
         # Spam is shown to its author as pending too: a bot must not learn it was caught.
@@ -54,8 +61,10 @@ def discussion_for(
         for comment in own:
             comment.thread_replies = []
             comment.awaiting_moderation = True
-            parent = by_id.get(comment.parent_id)
-            (parent.thread_replies if parent else threads).append(comment)
+            if comment.parent_id in by_id:
+                by_id[comment.parent_id].thread_replies.append(comment)
+            elif comment.parent_id is None and page_of(comment) == page.number:
+                threads.append(comment)
 
     replying_to = None
     if request is not None and (replyto := parse_id(request.GET.get("replyto"))) is not None:
@@ -77,6 +86,7 @@ def discussion_for(
     return Discussion(
         enabled=blog_settings.COMMENTS_ENABLED,
         threads=threads,
+        page=page,
         count=count,
         is_open=is_open,
         form=form,
@@ -109,3 +119,13 @@ def remembered_commenter_initial(request: HttpRequest | None) -> dict:
         return {}
     saved = remembered_commenter(request)
     return {**saved, "remember": True} if saved else {}
+
+
+def comment_url(comment: Comment, request: HttpRequest | None = None) -> str:
+    """The permalink of a comment: its post's URL, with the page of threads that shows it when
+    the discussion spans several, and the comment's anchor."""
+    post = comment.post
+    query = ""
+    if page_count(post.pk) > 1:
+        query = f"?{PAGE_PARAMETER}={page_of(comment)}"
+    return f"{post.get_url(request)}{query}#comment-{comment.pk}"

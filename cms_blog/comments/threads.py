@@ -1,35 +1,134 @@
-"""The public discussion of posts, read in a constant number of queries whatever its size."""
+"""The public discussion of posts, read in a constant number of queries whatever its size.
 
+A discussion is a list of threads: an approved top-level comment with its approved replies,
+oldest first, recursively. A reply under a comment that is not approved is not shown (it would
+answer something readers cannot see) and not counted. Long discussions are read a page of
+threads at a time (``COMMENTS_PER_PAGE`` top-level comments a page, as WordPress does), each
+thread whole: ``Comment.path`` finds a thread's replies, and the comments above one, in one query.
+"""
+
+import math
 from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import reduce
+from operator import or_
 
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models.functions import StrIndex
+
+from ..conf import blog_settings
 from ..models.comments import Comment
+
+OLDEST_FIRST = ("created_at", "pk")
+
+
+@dataclass
+class ThreadPage:
+    """One page of a post's threads; pages are numbered from 1, the oldest threads first."""
+
+    threads: list[Comment]
+    number: int
+    num_pages: int
+
+    @property
+    def previous_number(self) -> int | None:
+        return self.number - 1 if self.number > 1 else None
+
+    @property
+    def next_number(self) -> int | None:
+        return self.number + 1 if self.number < self.num_pages else None
 
 
 def comment_threads(post_ids: Iterable[int]) -> dict[int, list[Comment]]:
-    """The public discussion of each post: approved top-level comments, oldest first, each with
-    ``thread_replies`` (approved replies, oldest first, recursively).
-
-    One query whatever the number of posts and comments: every approved comment of the posts is
-    loaded at once (with the author roles ``author_badge`` needs) and the trees are assembled
-    here. A reply whose parent is not approved is not shown: it would answer something readers
-    cannot see."""
+    """The whole public discussion of each post, in one query (with the author roles
+    ``author_badge`` needs): for small discussions and exports; pages read ``thread_page``."""
     post_ids = list(post_ids)
     threads: dict[int, list[Comment]] = {pk: [] for pk in post_ids}
-    comments = list(
+    for root in assemble(Comment.objects.public().filter(post_id__in=post_ids)):
+        threads[root.post_id].append(root)
+    return threads
+
+
+def thread_page(post_id: int, number: int | None = None) -> ThreadPage:
+    """Page ``number`` of a post's threads (the default page when None or out of range: the
+    newest or the oldest, as ``COMMENTS_DEFAULT_PAGE`` says). Three queries."""
+    per_page = blog_settings.COMMENTS_PER_PAGE
+    if not per_page:
+        return ThreadPage(comment_threads([post_id])[post_id], number=1, num_pages=1)
+    roots = top_level(post_id)
+    num_pages = max(1, math.ceil(roots.count() / per_page))
+    if number is None or not 1 <= number <= num_pages:
+        number = num_pages if blog_settings.COMMENTS_DEFAULT_PAGE == "newest" else 1
+    first = (number - 1) * per_page
+    root_ids = list(roots.values_list("pk", flat=True)[first : first + per_page])
+    if not root_ids:
+        return ThreadPage([], number=number, num_pages=num_pages)
+    in_threads = reduce(or_, (Q(path__startswith=f"{pk}/") for pk in root_ids))
+    comments = Comment.objects.public().filter(in_threads, post_id=post_id)
+    return ThreadPage(assemble(comments), number=number, num_pages=num_pages)
+
+
+def page_of(comment: Comment) -> int:
+    """The page of its post's threads that shows ``comment`` (or would, once approved)."""
+    per_page = blog_settings.COMMENTS_PER_PAGE
+    if not per_page:
+        return 1
+    root_id = int(comment.path.split("/", 1)[0]) if comment.path else comment.pk
+    root = comment if root_id == comment.pk else Comment.objects.get(pk=root_id)
+    earlier = Q(created_at__lt=root.created_at) | Q(created_at=root.created_at, pk__lt=root.pk)
+    return top_level(comment.post_id).filter(earlier).count() // per_page + 1
+
+
+def page_count(post_id: int) -> int:
+    """How many pages the post's threads fill."""
+    per_page = blog_settings.COMMENTS_PER_PAGE
+    return max(1, math.ceil(top_level(post_id).count() / per_page)) if per_page else 1
+
+
+def public_comment_counts(post_ids: Iterable[int]) -> dict[int, int]:
+    """How many comments each post shows, replies included, in one query: approved comments with
+    no comment above them that is not approved."""
+    post_ids = list(post_ids)
+    hidden_above = (
+        Comment.objects.exclude(status=Comment.Status.APPROVED)
+        .filter(post_id=OuterRef("post_id"))
+        # This comment's path starts with the hidden comment's path: it is under it.
+        .annotate(position=StrIndex(OuterRef("path"), F("path")))
+        .filter(position=1)
+    )
+    counts = dict(
         Comment.objects.public()
         .filter(post_id__in=post_ids)
-        .with_author_roles()
-        .order_by("created_at", "pk")
+        .exclude(Exists(hidden_above))
+        .order_by()
+        .values("post_id")
+        .annotate(shown=Count("pk"))
+        .values_list("post_id", "shown")
     )
+    return {pk: counts.get(pk, 0) for pk in post_ids}
+
+
+def top_level(post_id: int) -> QuerySet:
+    """The approved top-level comments of a post, oldest first: the heads of its threads."""
+    return Comment.objects.public().filter(post_id=post_id, parent__isnull=True).order_by(
+        *OLDEST_FIRST
+    )
+
+
+def assemble(comments: QuerySet) -> list[Comment]:
+    """The threads these comments form, oldest first: top-level ones, each with
+    ``thread_replies`` (recursively). A reply whose parent is not among them is left out."""
+    comments = list(comments.with_author_roles().order_by(*OLDEST_FIRST))
     by_id = {comment.pk: comment for comment in comments}
+    roots = []
     for comment in comments:
         comment.thread_replies = []
     for comment in comments:
         if comment.parent_id is None:
-            threads[comment.post_id].append(comment)
+            roots.append(comment)
         elif comment.parent_id in by_id:
             by_id[comment.parent_id].thread_replies.append(comment)
-    return threads
+    return roots
 
 
 def walk(threads: list[Comment]) -> Iterable[Comment]:

@@ -7,6 +7,7 @@ from wagtail.models import Site
 
 from ..models.swappable import get_post_model
 from .cookies import remember_commenter, remember_pending
+from .discussion import comment_url
 from .forms import CommentPageForm
 from .service import submit_comment
 
@@ -34,7 +35,7 @@ def post_comment(request: HttpRequest, post_id: int) -> HttpResponse:
             is_bot=form.looks_like_bot(),
         )
         if result.comment is not None:
-            response = HttpResponseRedirect(f"{post.get_url(request)}#comment-{result.comment.pk}")
+            response = HttpResponseRedirect(comment_url(result.comment, request))
             if not result.published:
                 remember_pending(request, response, result.comment.pk)
             if "remember" in form.fields:

@@ -104,6 +104,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('depth', models.PositiveSmallIntegerField(default=0, editable=False, verbose_name='depth')),
+                ('path', models.TextField(blank=True, editable=False, verbose_name='thread path')),
                 ('author_name', models.CharField(max_length=245, verbose_name='name')),
                 ('author_email', models.EmailField(max_length=100, verbose_name='email')),
                 ('author_url', models.URLField(blank=True, validators=[cms_blog.models.comments.validate_web_url], verbose_name='website')),
@@ -122,7 +123,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'comment',
                 'verbose_name_plural': 'comments',
                 'ordering': ['created_at', 'pk'],
-                'indexes': [models.Index(fields=['post', 'status', 'created_at'], name='cms_blog_comment_thread'), models.Index(fields=['status', 'created_at'], name='cms_blog_comment_queue'), models.Index(fields=['author_email'], name='cms_blog_comment_email')],
+                'indexes': [models.Index(fields=['post', 'status', 'created_at'], name='cms_blog_comment_thread'), models.Index(fields=['status', 'created_at'], name='cms_blog_comment_queue'), models.Index(fields=['author_email'], name='cms_blog_comment_email'), models.Index(fields=['post', 'path'], name='cms_blog_comment_path')],
                 'constraints': [models.CheckConstraint(condition=models.Q(('status__in', ['pending', 'approved', 'spam', 'trash'])), name='cms_blog_comment_status_valid'), models.CheckConstraint(condition=models.Q(('parent', models.F('pk')), _negated=True), name='cms_blog_comment_not_own_parent'), models.CheckConstraint(condition=models.Q(models.Q(('depth', 0), ('parent__isnull', True)), models.Q(('depth__gt', 0), ('parent__isnull', False)), _connector='OR'), name='cms_blog_comment_depth_matches_parent'), models.CheckConstraint(condition=models.Q(('author_name', ''), _negated=True), name='cms_blog_comment_author_name_required'), models.CheckConstraint(condition=models.Q(models.Q(('status', 'approved'), _negated=True), ('approved_at__isnull', False), _connector='OR'), name='cms_blog_comment_approved_has_date')],
             },
         ),

@@ -165,6 +165,9 @@ class Comment(models.Model):
     )
     # Kept so that threads are read without walking up the parents: 0 for a top-level comment.
     depth = models.PositiveSmallIntegerField(_("depth"), default=0, editable=False)
+    # The ids from the top of the thread down to this comment, "12/45/78/": a page of threads
+    # loads its replies, and a count skips replies under hidden comments, in one query each.
+    path = models.TextField(_("thread path"), blank=True, editable=False)
     author_name = models.CharField(_("name"), max_length=245)
     author_email = models.EmailField(_("email"), max_length=100)
     author_url = models.URLField(
@@ -204,6 +207,7 @@ class Comment(models.Model):
             models.Index(fields=["post", "status", "created_at"], name="cms_blog_comment_thread"),
             models.Index(fields=["status", "created_at"], name="cms_blog_comment_queue"),
             models.Index(fields=["author_email"], name="cms_blog_comment_email"),
+            models.Index(fields=["post", "path"], name="cms_blog_comment_path"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -239,6 +243,11 @@ class Comment(models.Model):
         elif self.approved_at is None:
             self.approved_at = timezone.now()
         super().save(*args, **kwargs)
+        if not self.path:
+            # The comment's own id ends its path: known only once it is stored.
+            parent_path = self.parent.path if self.parent_id else ""
+            self.path = f"{parent_path}{self.pk}/"
+            type(self).objects.filter(pk=self.pk).update(path=self.path)
         if self._was_or_is_public:
             purge_discussion_pages([self.post_id])
         self._stored_status = self.status
@@ -263,7 +272,7 @@ class Comment(models.Model):
         # A reply always lives on its parent's post, one level below it. Derived here so that
         # scripts (``Comment.objects.create(parent=...)``) cannot store an inconsistent thread.
         if self.parent_id is None:
-            self.depth = 0
+            self.depth, self.path = 0, f"{self.pk}/" if self.pk else ""
             return
         if self.post_id is None:
             self.post_id = self.parent.post_id
@@ -272,6 +281,7 @@ class Comment(models.Model):
                 {"parent": _("A reply must be on the same post as its parent comment.")}
             )
         self.depth = self.parent.depth + 1
+        self.path = f"{self.parent.path}{self.pk}/" if self.pk else ""
 
     @property
     def body_html(self) -> SafeString:
