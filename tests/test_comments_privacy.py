@@ -48,6 +48,7 @@ def test_export_prints_every_comment_of_the_email_as_json(comments, post):
     assert data[1]["parent_id"] == first.pk
     assert data[1]["body"] == "Second"
     assert data[0]["created_at"]
+    assert data[0]["moderation_reason"] == ""  # a site's rule could note something personal
 
 
 def test_export_of_unknown_email_is_an_empty_list(comments):

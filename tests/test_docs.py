@@ -82,7 +82,7 @@ def test_documented_settings_skip_django_settings():
         '| `PAGE_SIZE` | `10` | x |\n```python\nCMS_BLOG = {"COMMENTS_MODERATION": "all"}\n```\n'
         "## Other settings the blog reads\n| `DEBUG` | x |\n"
     )
-    assert documented_settings(settings_md) == {"PAGE_SIZE", "MODERATION"}
+    assert documented_settings(settings_md) == {"PAGE_SIZE", "COMMENTS_MODERATION"}
 
 
 @pytest.mark.parametrize("path", MARKDOWN, ids=lambda path: str(path.relative_to(REPO)))

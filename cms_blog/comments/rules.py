@@ -92,7 +92,7 @@ def _matches(words: Iterable[str], comment: Comment, request: HttpRequest) -> bo
 @builtin
 def bot_traps(comment: Comment, request: HttpRequest) -> Verdict | None:
     """The page form's honeypot or timestamp caught a bot: spam, silently."""
-    if getattr(comment, "caught_by_bot_trap", False):
+    if comment.caught_by_bot_trap:
         return Comment.Status.SPAM, _("spam: caught by the bot trap")
     return None
 

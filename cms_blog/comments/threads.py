@@ -110,8 +110,10 @@ def public_comment_counts(post_ids: Iterable[int]) -> dict[int, int]:
 
 def top_level(post_id: int) -> QuerySet:
     """The approved top-level comments of a post, oldest first: the heads of its threads."""
-    return Comment.objects.public().filter(post_id=post_id, parent__isnull=True).order_by(
-        *OLDEST_FIRST
+    return (
+        Comment.objects.public()
+        .filter(post_id=post_id, parent__isnull=True)
+        .order_by(*OLDEST_FIRST)
     )
 
 

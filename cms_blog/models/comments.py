@@ -195,6 +195,9 @@ class Comment(models.Model):
 
     objects = CommentQuerySet.as_manager()
 
+    # Set by the page form's bot traps on a new comment, for the bot_traps moderation rule.
+    caught_by_bot_trap = False
+
     # Wagtail's reference index ("used by" in the admin) has nothing to learn from reader comments,
     # and updating it ran a task inside the submission's transaction on every comment.
     wagtail_reference_index_ignore = True

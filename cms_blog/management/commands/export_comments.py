@@ -33,6 +33,7 @@ class Command(BaseCommand):
                 "author_url": comment.author_url,
                 "body": comment.body,
                 "status": comment.status,
+                "moderation_reason": comment.moderation_reason,
                 "created_at": comment.created_at,
                 "approved_at": comment.approved_at,
                 "ip_address": comment.ip_address,
