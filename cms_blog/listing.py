@@ -8,7 +8,6 @@ from django.core.paginator import Paginator
 from django.db.models import prefetch_related_objects
 from django.http import HttpRequest
 from django.utils.http import urlencode
-from taggit.models import Tag
 from wagtail.images import get_image_model
 from wagtail.models import Page
 
@@ -64,5 +63,6 @@ def index_listing(index: Page, request: HttpRequest) -> dict[str, Any]:
         "filter_query": urlencode(
             {name: value for name, value in filters.cleaned_data.items() if value}
         ),
-        "tag": Tag.objects.filter(slug=tag_slug).first() if tag_slug else None,
+        # A tag of visible posts only: the page must not tell that a tag exists on hidden ones.
+        "tag": posts.tags().filter(slug=tag_slug).first() if tag_slug else None,
     }

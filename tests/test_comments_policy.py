@@ -1,22 +1,26 @@
 """The submission service: validation, moderation policy, threading, flood and spam rules."""
 
 import datetime
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, transaction
 from django.test import RequestFactory
 from django.utils import timezone
 from wagtail.models import PageViewRestriction, ReferenceIndex
 
 from cms_blog.comments.policy import client_ip, comments_open
-from cms_blog.comments.service import submit_comment
+from cms_blog.comments.service import DUPLICATE, submit_comment
 from cms_blog.comments.signals import comment_approved, comment_posted
 from cms_blog.comments.threads import comment_threads, thread_size
 from cms_blog.models import Comment
+from tests.factories import make_comment
 from tests.graphql_support import data_of
 
 
@@ -849,3 +853,56 @@ def test_comments_stay_out_of_wagtail_s_reference_index(
         content_type=ContentType.objects.get_for_model(Comment)
     ).exists()
     assert Comment not in ReferenceIndex.tracked_models
+
+
+def test_the_database_stores_a_comment_once(post):
+    make_comment(post, author_email="Ann@Example.com", body="Same words")
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        make_comment(post, author_email="ann@example.com", body="Same words")
+    # Erased commenters (a blank email) may have said the same thing.
+    for _n in range(2):
+        make_comment(post, author_email="", body="Thanks!")
+
+
+def test_a_duplicate_that_wins_the_race_is_refused_not_a_500(submit, monkeypatch, blog_settings):
+    blog_settings(COMMENTS_FLOOD_SECONDS=0)
+    submit()
+    # The read-then-write check misses a twin committed in between; the constraint does not.
+    monkeypatch.setattr("cms_blog.comments.service.Comment.objects.filter", no_twin_found)
+
+    result = submit()
+
+    assert result.comment is None
+    assert result.errors == {"__all__": [str(DUPLICATE)]}
+    assert Comment.objects.count() == 1
+
+
+def no_twin_found(**lookups):
+    return Comment.objects.none()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs concurrent connections")
+def test_identical_concurrent_submissions_store_one_comment(post, blog_settings):
+    blog_settings(COMMENTS_FLOOD_SECONDS=0)
+    barrier = threading.Barrier(8)
+
+    def post_twin(_n):
+        barrier.wait()
+        try:
+            return submit_comment(
+                make_request(),
+                post_id=post.pk,
+                author_name="Ada",
+                author_email="ada@example.com",
+                body="At the very same moment",
+            )
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(8) as pool:
+        results = list(pool.map(post_twin, range(8)))
+
+    assert sum(result.comment is not None for result in results) == 1
+    assert Comment.objects.filter(body="At the very same moment").count() == 1

@@ -52,10 +52,14 @@ def add_thread(post, replies_per_level: int = 2) -> None:
     one and a spam one that must stay out of the thread."""
     fields = {"post": post, "author_email": "reader@example.com", "status": "approved"}
     for number in range(3):
-        top = Comment.objects.create(author_name=f"Reader {number}", body="Top", **fields)
-        for _ in range(replies_per_level):
-            reply = Comment.objects.create(author_name="Replier", body="Re", parent=top, **fields)
-            Comment.objects.create(author_name="Deep", body="Re re", parent=reply, **fields)
+        top = Comment.objects.create(author_name=f"Reader {number}", body=f"Top {number}", **fields)
+        for reply_number in range(replies_per_level):
+            reply = Comment.objects.create(
+                author_name="Replier", body=f"Re {number}.{reply_number}", parent=top, **fields
+            )
+            Comment.objects.create(
+                author_name="Deep", body=f"Re re {number}.{reply_number}", parent=reply, **fields
+            )
     Comment.objects.create(post=post, author_name="Queued", body="?", author_email="q@example.com")
     Comment.objects.create(
         post=post, author_name="Spammer", body="!", author_email="s@example.com", status="spam"

@@ -450,7 +450,9 @@ def test_post_queries_are_constant(
         sources=[f"Source {n}" for n in range(count)],
     )
     for number in range(count):  # threads of two comments each
-        make_comment(post, parent=make_comment(post, body=f"Comment {number}"), body="A reply")
+        make_comment(
+            post, parent=make_comment(post, body=f"Comment {number}"), body=f"Reply {number}"
+        )
     client.get(post.url)  # creates the renditions
 
     with django_assert_num_queries(POST_QUERIES):
@@ -461,3 +463,14 @@ def test_post_queries_are_constant(
     assert len(soup.select(".cms-blog-figure img")) == count
     assert len(soup.select(".cms-blog-sources li")) == count
     assert len(soup.select(f'.cms-blog-text a[href="{older[0].url}"]')) == count
+
+
+def test_a_tag_of_hidden_posts_answers_as_an_unknown_tag(client, blog_index, make_post):
+    make_post("Draft", tags=["secret-plans"], live=False)
+    make_post("Public", tags=["public"])
+
+    hidden = client.get(f"{blog_index.url}?tag=secret-plans").content.decode()
+    unknown = client.get(f"{blog_index.url}?tag=no-such-tag").content.decode()
+
+    assert hidden.replace("secret-plans", "no-such-tag") == unknown
+    assert "secret" not in hidden.lower().replace("tag=secret-plans", "")

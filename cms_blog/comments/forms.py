@@ -41,6 +41,25 @@ def validate_text(value: str) -> None:
         raise ValidationError(_("Control characters are not allowed."), code="control_character")
 
 
+def validate_visible(value: str) -> None:
+    """Refuse a value that readers would not see: only spaces, zero-width or bidirectional
+    controls (Unicode "other" and "separator" characters)."""
+    if not any(unicodedata.category(char)[0] not in "CZ" for char in value):
+        raise ValidationError(_("Write something readers can see."), code="invisible")
+
+
+class WebsiteField(forms.URLField):
+    """A URL field that reports one problem at a time, the blog's own checks first: a reader
+    should not read "Enter a valid URL." and "Enter a website address…" for one address."""
+
+    def run_validators(self, value: str) -> None:
+        if value in self.empty_values:
+            return
+        own = [check for check in self.validators if check not in self.default_validators]
+        for check in [*own, *self.default_validators]:
+            check(value)
+
+
 class CommentForm(forms.Form):
     """The reader's fields, with WordPress's length limits (checked, never truncated)."""
 
@@ -48,12 +67,12 @@ class CommentForm(forms.Form):
         label=_("Comment"),
         max_length=Comment._meta.get_field("body").max_length,
         widget=forms.Textarea(attrs={"rows": 8, "cols": 45}),
-        validators=[validate_text],
+        validators=[validate_text, validate_visible],
     )
     author_name = forms.CharField(
         label=_("Name"),
         max_length=Comment._meta.get_field("author_name").max_length,
-        validators=[validate_single_line],
+        validators=[validate_single_line, validate_visible],
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     author_email = forms.EmailField(
@@ -62,7 +81,7 @@ class CommentForm(forms.Form):
         validators=[validate_single_line],
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
-    author_url = forms.URLField(
+    author_url = WebsiteField(
         label=_("Website"),
         required=False,
         max_length=Comment._meta.get_field("author_url").max_length,
@@ -114,17 +133,33 @@ class CommentPageForm(CommentForm):
         if not blog_settings.COMMENTS_REMEMBER_COMMENTER:
             del self.fields["remember"]
 
-    def looks_like_bot(self) -> bool:
-        """True when the honeypot is filled or the form came back too fast (or with a forged or
-        missing timestamp). Call after ``is_valid()``."""
-        if self.data.get("homepage"):
-            return True
+    def form_age(self) -> float | None:
+        """Seconds since the form was shown, from its signed timestamp; None when that is missing,
+        forged or issued for another post."""
         try:
             value = signing.Signer(salt=_TIMESTAMP_SALT).unsign(self.data.get("timestamp", ""))
             post_id, issued = (int(part) for part in value.split(":"))
         except (signing.BadSignature, ValueError):
-            return True
+            return None
+        return time.time() - issued if post_id == self.post_id else None
+
+    def looks_like_bot(self) -> bool:
+        """True when the honeypot is filled or the form came back too fast (or with a forged or
+        missing timestamp). Call after ``is_valid()``."""
+        age = self.form_age()
         return (
-            post_id != self.post_id
-            or time.time() - issued < blog_settings.COMMENTS_MIN_SUBMIT_SECONDS
+            bool(self.data.get("homepage"))
+            or age is None
+            or (age < blog_settings.COMMENTS_MIN_SUBMIT_SECONDS)
         )
+
+    def has_expired(self) -> bool:
+        """True when the form was shown longer than ``COMMENTS_FORM_MAX_AGE`` ago: a page left
+        open for days, or a form captured once and replayed."""
+        age = self.form_age()
+        return age is not None and age > blog_settings.COMMENTS_FORM_MAX_AGE
+
+    def renew(self) -> None:
+        """Keep the reader's input but give the form a fresh timestamp, to send it again."""
+        self.data = self.data.copy()
+        self.data["timestamp"] = form_timestamp(self.post_id)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page, Site
@@ -33,6 +33,7 @@ _FLOOD_KEY = "cms_blog:comment-flood:{kind}:{digest}"
 TOO_FAST = _("You are posting comments too quickly. Slow down.")
 DUPLICATE = _("Duplicate comment detected; it looks as though you’ve already said that!")
 NO_SUCH_POST = _("This post does not exist or is not published.")
+SAID_ONCE = "cms_blog_comment_said_once"  # the constraint that stores a comment once
 
 
 @dataclass
@@ -180,7 +181,14 @@ def _store(comment: Comment, request: HttpRequest) -> Comment:
         raise Refused("__all__", " ".join(error.messages)) from None
     comment.ip_address = ip if blog_settings.COMMENTS_STORE_IP else None
     comment.user_agent = request.META.get("HTTP_USER_AGENT", "")[:255]
-    comment.save()
+    try:
+        with transaction.atomic():  # a savepoint: the request's transaction stays usable
+            comment.save()
+    except IntegrityError as error:
+        # An identical submission committed in between the check above and this insert.
+        if SAID_ONCE not in str(error):
+            raise
+        raise Refused("__all__", DUPLICATE) from None
     transaction.on_commit(lambda: _announce(comment, request), robust=True)
     return comment
 

@@ -2,6 +2,7 @@
 
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from wagtail.models import Site
 
@@ -10,6 +11,10 @@ from .cookies import remember_commenter, remember_pending
 from .discussion import comment_url
 from .forms import CommentPageForm
 from .service import submit_comment
+
+FORM_EXPIRED = _(
+    "This page was open for a long time: check your comment and send it again, please."
+)
 
 
 @require_POST
@@ -22,7 +27,10 @@ def post_comment(request: HttpRequest, post_id: int) -> HttpResponse:
     visible = get_post_model().objects.visible(Site.find_for_request(request))
     post = get_object_or_404(visible, pk=post_id)
     form = CommentPageForm(request.POST, post_id=post.pk)
-    if form.is_valid():
+    if form.is_valid() and form.has_expired():
+        form.add_error(None, FORM_EXPIRED)
+        form.renew()
+    elif form.is_valid():
         data = form.cleaned_data
         result = submit_comment(
             request,

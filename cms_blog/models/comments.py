@@ -15,6 +15,7 @@ from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q
+from django.db.models.functions import MD5, Lower
 from django.utils import timezone
 from django.utils.html import Urlizer, linebreaks
 from django.utils.safestring import SafeString, mark_safe
@@ -44,12 +45,23 @@ def _url_scheme(value: str) -> str | None:
         return None
 
 
+# Characters no website address needs and that markup would have to escape.
+_UNSAFE_IN_URL = frozenset('"<>`\\')
+
+
 def validate_web_url(value: str) -> None:
-    """Only http(s) websites: never ``javascript:``, ``data:``, ``ftp:``…
+    """Only http(s) websites with a host: never ``javascript:``, ``data:``, ``ftp:``…, and no
+    quotes, angle brackets, backticks, backslashes or white space.
 
     An address that does not parse at all is left to Django's ``URLValidator``, which every URL
     field (form or model) runs beside this one and which reports it as "Enter a valid URL.":
-    raising here too would show the reader the same error twice."""
+    raising here too would show the reader the same error twice. Internationalised host names
+    are that validator's too (it accepts them in Unicode and as punycode)."""
+    if _UNSAFE_IN_URL & set(value) or any(char.isspace() for char in value):
+        raise ValidationError(
+            _("Enter a website address without quotes, angle brackets or spaces."),
+            code="unsafe_character",
+        )
     scheme = _url_scheme(value)
     if scheme is not None and scheme not in ("http", "https"):
         raise ValidationError(
@@ -231,6 +243,15 @@ class Comment(models.Model):
             models.CheckConstraint(
                 condition=~Q(status="approved") | Q(approved_at__isnull=False),
                 name="cms_blog_comment_approved_has_date",
+            ),
+            # The same words from the same email on the same post are stored once, however many
+            # identical submissions race (an erased commenter's blank email excepted).
+            models.UniqueConstraint(
+                "post",
+                Lower("author_email"),
+                MD5("body"),
+                condition=~Q(author_email=""),
+                name="cms_blog_comment_said_once",
             ),
         ]
 
