@@ -8,6 +8,7 @@ from .pages import (
     newest_first,
     visible_posts,
 )
+from .wordpress import WordPressImportRecord
 
 __all__ = [
     "BlogIndexPage",
@@ -18,4 +19,5 @@ __all__ = [
     "attach_thumbnails",
     "newest_first",
     "visible_posts",
+    "WordPressImportRecord",
 ]
