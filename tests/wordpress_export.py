@@ -186,3 +186,17 @@ def export(
 </channel>
 </rss>
 """
+
+
+def run_import(tmp_path, items_or_text, into, *args: str, **kwargs) -> str:
+    """Write the export to a file and run ``import_wordpress`` on it; return what it printed."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    text = items_or_text if isinstance(items_or_text, str) else export(items_or_text, **kwargs)
+    path = tmp_path / "export.xml"
+    path.write_text(text, encoding="utf-8")
+    out, err = StringIO(), StringIO()
+    call_command("import_wordpress", str(path), "--into", str(into), *args, stdout=out, stderr=err)
+    return out.getvalue() + err.getvalue()

@@ -289,7 +289,7 @@ class WordPressImporter:
         }
         if page is None:
             page = post_model(slug=self.free_slug(wanted_slug), live=False, **fields)
-            if item.status != "future":
+            if item.status not in UNPUBLISHED | {"future"}:
                 page.first_published_at = published_at
         else:
             page = page.specific

@@ -302,6 +302,8 @@ def _parse(path: Path, overview: ExportOverview | None) -> Iterator[Item]:
                 raise WXRError(f"{path.name} is not a WordPress export: it is not an RSS file.")
             if depth == 2 and local_name(element.tag) == "channel":
                 channel = element
+            elif depth == 3 and element.tag == "item" and not saw_wordpress:
+                raise not_wordpress(path)
             continue
         depth -= 1
         if depth != 2 or channel is None:
@@ -316,10 +318,15 @@ def _parse(path: Path, overview: ExportOverview | None) -> Iterator[Item]:
         # Every child of the channel is read once: drop it, so the tree never grows.
         channel.remove(element)
     if not saw_wordpress:
-        raise WXRError(
-            f"{path.name} is an RSS feed, not a WordPress export (no wordpress.org/export "
-            "elements). Export with Tools → Export in WordPress."
-        )
+        raise not_wordpress(path)
+
+
+def not_wordpress(path: Path) -> WXRError:
+    # WordPress writes wp:wxr_version and the site's addresses before any item.
+    return WXRError(
+        f"{path.name} is an RSS feed, not a WordPress export (no wordpress.org/export "
+        "elements). Export with Tools → Export in WordPress."
+    )
 
 
 def _read_channel_element(overview: ExportOverview, name: str, element: Element) -> None:
