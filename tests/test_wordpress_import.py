@@ -160,6 +160,29 @@ def test_into_accepts_an_id_or_a_url_path(blog_index, tmp_path):
         run_import(tmp_path, [WPItem("Nowhere", "x")], "/no-such-blog/")
 
 
+def test_body_intro_and_sources_are_saved_with_the_post(blog_index, tmp_path):
+    content = (
+        '<!-- wp:paragraph -->\n<p>Vienna, 1815<sup data-fn="n1" class="fn">'
+        '<a href="#n1">1</a></sup>.</p>\n<!-- /wp:paragraph -->\n'
+        "<!-- wp:more -->\n<!--more-->\n<!-- /wp:more -->\n"
+        '<!-- wp:embed {"url":"https://youtu.be/aqz-KE-bpKQ","providerNameSlug":"youtube"} /-->\n'
+        '<!-- wp:quote -->\n<blockquote class="wp-block-quote"><p>Words</p><cite>Talleyrand</cite>'
+        "</blockquote>\n<!-- /wp:quote -->\n<!-- wp:footnotes /-->"
+    )
+    meta = {
+        "footnotes": '[{"id":"n1","content":"Final Act, <a href=\\"https://ex.org/act\\">text</a>"}]'
+    }
+    run_import(tmp_path, [WPItem("Congress", content, meta=meta)], blog_index.pk)
+    page = post("congress")
+    assert [block.block_type for block in page.body] == ["text", "video", "quote"]
+    assert "Vienna, 1815(1)." in page.body[0].value.source
+    assert page.intro == "Vienna, 1815(1)."
+    assert [(s.citation, s.url) for s in page.sources.all()] == [
+        ("Final Act, text", "https://ex.org/act")
+    ]
+    assert page.body[2].value["attribution"] == "Talleyrand"
+
+
 # -- media ---------------------------------------------------------------------------------
 
 

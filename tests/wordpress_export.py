@@ -160,6 +160,12 @@ def export(
     site: str = SITE,
 ) -> str:
     """The text of a WXR 1.2 file holding ``items``, in either of WordPress's namespaces."""
+    items_xml = "".join(item.xml() for item in items)
+    return header(namespace=namespace, authors=authors, site=site) + items_xml + FOOTER
+
+
+def header(*, namespace: str = "http", authors: list[Author] | None = None, site: str = SITE):
+    """The start of an export, up to its first item (for exports written item by item)."""
     wp = NAMESPACES[namespace]
     authors = authors if authors is not None else [Author("admin", "admin@example.com")]
     return f"""<?xml version="1.0" encoding="UTF-8" ?>
@@ -182,10 +188,10 @@ def export(
 	<wp:base_blog_url>{escape(site)}</wp:base_blog_url>
 {"".join(author.xml() for author in authors)}
 	<generator>https://wordpress.org/?v=6.4</generator>
-{"".join(item.xml() for item in items)}
-</channel>
-</rss>
 """
+
+
+FOOTER = "\n</channel>\n</rss>\n"
 
 
 def run_import(tmp_path, items_or_text, into, *args: str, **kwargs) -> str:

@@ -536,7 +536,10 @@ def comment_body(content: str) -> str:
     """A WordPress comment as the plain text the blog stores: WordPress keeps the little HTML
     commenters may write (links, bold, quotes); the text stays, a link's address is written
     after its text, quotes are marked with "> "."""
-    soup = BeautifulSoup(content.replace("\r\n", "\n"), "html.parser")
+    content = content.replace("\r\n", "\n")
+    if "<" not in content and "&" not in content:  # most comments: no HTML to read
+        return re.sub(r"\n{3,}", "\n\n", content).strip()
+    soup = BeautifulSoup(content, "html.parser")
     for link in soup.find_all("a"):
         href, text = link.get("href", "").strip(), link.get_text()
         link.replace_with(f"{text} ({href})" if href and href != text.strip() else text)

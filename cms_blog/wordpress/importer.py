@@ -5,10 +5,11 @@ updates instead of duplicating. See docs/wordpress.md for what maps to what."""
 import datetime
 import html
 import ipaddress
+import itertools
 import logging
 import time
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -19,7 +20,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from wagtail.admin.rich_text.converters.contentstate import ContentstateConverter
-from wagtail.models import Page, PageViewRestriction
+from wagtail.models import Page, PageViewRestriction, ReferenceIndex
+from wagtail.signal_handlers import disable_reference_index_auto_update
 
 from . import store
 from .content import comment_body, convert_post
@@ -36,12 +38,18 @@ SKIPPED_STATES = {"trash", "auto-draft", "inherit"}
 UNPUBLISHED = {"draft", "pending"}
 COMMENT_TYPES = {"", "comment"}
 ANONYMOUS = "Anonymous"
-PROGRESS_EVERY_POSTS = 100
+POSTS_PER_TRANSACTION = 25
 PROGRESS_EVERY_SECONDS = 5.0
 REDIRECTS_APP = "wagtail.contrib.redirects"
 
 # (posts done, posts in the export, comments done)
 Progress = Callable[[int, int, int], None]
+
+
+def batches(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
+    iterator = iter(items)
+    while batch := list(itertools.islice(iterator, size)):
+        yield batch
 
 
 def is_web_url(value: str) -> bool:
@@ -151,30 +159,40 @@ class WordPressImporter:
         self.prepare(overview)
         done = comments_done = 0
         last_report = time.monotonic()
-        for item in read_items(self.path):
-            if item.post_type != "post":
-                if item.post_type != "attachment":  # attachments are read as media
-                    self.summary.skipped[item.post_type] += 1
-                continue
-            if item.status in SKIPPED_STATES:
-                self.summary.skipped[f"post ({item.status})"] += 1
-                continue
-            try:
-                self.import_post(item)
-            except Exception as error:  # noqa: BLE001 - one broken post must not stop the others
-                logger.exception("Could not import %s", post_label(item))
-                self.summary.errors.append(f"{post_label(item)}: {error!r}")
-            done += 1
-            comments_done += len(item.comments)
+        for batch in batches(self.posts(), POSTS_PER_TRANSACTION):
+            # A transaction per batch of posts and a savepoint per post: a post that fails is
+            # rolled back alone, and the database syncs to disk once per batch, not per post
+            # (which took more time than importing a short post). The check pass has already
+            # made sure the file is whole.
+            with transaction.atomic():
+                for item in batch:
+                    try:
+                        with transaction.atomic():
+                            self.import_post(item)
+                    except Exception as error:  # noqa: BLE001 - a broken post must not stop the rest
+                        logger.exception("Could not import %s", post_label(item))
+                        self.summary.errors.append(f"{post_label(item)}: {error!r}")
+                        self.media.forget()  # images it imported were rolled back with it
+                    done += 1
+                    comments_done += len(item.comments)
             now = time.monotonic()
-            if self.progress and (
-                done % PROGRESS_EVERY_POSTS == 0 or now - last_report > PROGRESS_EVERY_SECONDS
-            ):
+            if self.progress and now - last_report > PROGRESS_EVERY_SECONDS:
                 self.progress(done, overview.post_count, comments_done)
                 last_report = now
         if self.progress:
             self.progress(done, overview.post_count, comments_done)
         return self.summary
+
+    def posts(self) -> Iterator[Item]:
+        """The export's posts; everything else is counted as skipped."""
+        for item in read_items(self.path):
+            if item.post_type != "post":
+                if item.post_type != "attachment":  # attachments are read as media
+                    self.summary.skipped[item.post_type] += 1
+            elif item.status in SKIPPED_STATES:
+                self.summary.skipped[f"post ({item.status})"] += 1
+            else:
+                yield item
 
     def prepare(self, overview: ExportOverview) -> None:
         self.overview = overview
@@ -300,14 +318,19 @@ class WordPressImporter:
                 page.slug = self.free_slug(wanted_slug)
         page.sources = [source_model(citation=c, url=url) for c, url in converted.sources]
         page.tags.set(tags_of(item))
-        if page.pk is None:
-            self.index.add_child(instance=page)
-        revision = page.save_revision(log_action=True)
-        if item.status in UNPUBLISHED:
-            if page.live:
-                page.unpublish()
-        else:
-            revision.publish()
+        # Each of the saves below would update Wagtail's reference index (what uses which
+        # image) again; it is updated once, when the page is done.
+        with disable_reference_index_auto_update():
+            new = page.pk is None
+            if new:
+                self.index.add_child(instance=page)  # validates the page
+            revision = page.save_revision(log_action=True, clean=not new)
+            if item.status in UNPUBLISHED:
+                if page.live:
+                    page.unpublish()
+            else:
+                revision.publish()
+        ReferenceIndex.create_or_update_for_object(page)
         self.restrict(page, item)
         page.refresh_from_db(fields=["latest_revision", "live", "url_path"])
         return page
@@ -395,6 +418,7 @@ class WordPressImporter:
             if record.object_id in alive
         }
         self.users.lookup_emails([c.email for c in comments if c.user_id])
+        fingerprints = {comment.wp_id: comment.fingerprint for comment in comments}
         new, changed, stale = [], [], []
         post_date = aware(item.date) or item.date_gmt or timezone.now()
         for comment in ordered:
@@ -408,6 +432,8 @@ class WordPressImporter:
                 status = store.comment_status("0")
             self.summary.comments[status] += 1
             record = records.get(str(comment.wp_id))
+            if comment.wp_id in stored and record.fingerprint == fingerprints[comment.wp_id]:
+                continue  # as imported last time: a moderator's changes since then stay
             parent = parents[comment.wp_id]
             row = store.ImportedComment(
                 key=comment.wp_id,
@@ -417,34 +443,30 @@ class WordPressImporter:
             )
             if comment.wp_id not in stored:
                 new.append(row)
-                if record is not None:
+                if record is not None:  # imported before, deleted since: imported again
                     stale.append(record)
-            elif record.fingerprint != comment.fingerprint:
-                changed.append((record, row, comment.fingerprint))
+            else:
+                changed.append((record, row))
         self.summary.comment_actions["created"] += len(new)
         self.summary.comment_actions["updated"] += len(changed)
         self.summary.comment_actions["unchanged"] += len(ordered) - len(new) - len(changed)
         if self.dry_run:
             return
-        fingerprints = {comment.wp_id: comment.fingerprint for comment in comments}
         if new:
             created = store.create_comments(page.pk, new)
-            stale_ids = {int(record.wordpress_id) for record in stale}
+            again = {int(record.wordpress_id): record for record in stale}
             self.records.add_many(
                 Kind.COMMENT,
-                [
-                    (key, pk, fingerprints[key])
-                    for key, pk in created.items()
-                    if key not in stale_ids
-                ],
+                [(key, pk, fingerprints[key]) for key, pk in created.items() if key not in again],
             )
             self.records.refresh(
-                (record, created[int(record.wordpress_id)], fingerprints[int(record.wordpress_id)])
-                for record in stale
+                (record, created[key], fingerprints[key]) for key, record in again.items()
             )
         if changed:
-            store.update_comments(page.pk, [(record.object_id, row) for record, row, _ in changed])
-            self.records.refresh((record, record.object_id, fp) for record, _row, fp in changed)
+            store.update_comments(page.pk, [(record.object_id, row) for record, row in changed])
+            self.records.refresh(
+                (record, record.object_id, fingerprints[row.key]) for record, row in changed
+            )
 
     def comment_fields(
         self, comment: WPComment, status: str, post_date: datetime.datetime, label: str

@@ -106,6 +106,10 @@ class MediaLibrary:
         post.missing.append((src, attachment_id))
         return None
 
+    def forget(self) -> None:
+        """Drop what this run found: after a rollback, images it imported may be gone."""
+        self.found.clear()
+
     def remember(self, paths: list[str], ref: ImageRef) -> ImageRef:
         for path in paths:
             self.found[path] = ref
