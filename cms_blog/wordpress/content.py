@@ -42,6 +42,8 @@ PARAGRAPHS = {
     "li": "p", "dt": "p", "dd": "p", "address": "p", "figcaption": "p", "summary": "p",
     "caption": "p",
 }  # fmt: skip
+PLAIN_TEXT_PARTS = ["pre", "blockquote", "figure", "table"]
+TAG = re.compile(r"<[^>]+>")
 WP_IMAGE_CLASS = re.compile(r"\bwp-image-(\d+)\b")
 SIZE_SUFFIX = re.compile(r"-\d+x\d+(?=\.\w+$)")
 BARE_URL = re.compile(r"^https?://[^\s<>\"]+$")
@@ -131,7 +133,6 @@ class BodyBuilder:
         self.chunks: list[str] = []  # rich text (HTML) of the text block being built
         self.run: list[str] = []  # inline HTML of the paragraph being built
         self.more_at: int | None = None  # number of blocks before <!--more-->
-        self.dropped_formatting: set[str] = set()
 
     # -- output ---------------------------------------------------------------------------
 
@@ -147,17 +148,16 @@ class BodyBuilder:
             return
         html, self.chunks = "".join(self.chunks), []
         rich_text = self.rich_text(html)
-        if text_of(rich_text) or "<hr" in rich_text:
+        if TAG.sub("", rich_text).strip() or "<hr" in rich_text:
             self.blocks.append({"type": "text", "value": rich_text})
 
     def rich_text(self, html: str) -> str:
         """Database rich text for the text block, through Wagtail's editor conversion."""
-        soup = BeautifulSoup(html, "html.parser")
-        self.dropped_formatting |= {tag.name for tag in soup.find_all(UNSUPPORTED_FORMATTING)}
         try:
             return self.converter.to_database_format(self.converter.from_database_format(html))
         except Exception:  # noqa: BLE001 - any failure of the conversion falls back to the text
             self.warn("some text could not be read as rich text: kept as plain paragraphs")
+            soup = BeautifulSoup(html, "html.parser")
             paragraphs = [text_of(tag) for tag in soup.find_all(["p", "h2", "h3", "h4", "li"])]
             plain = "".join(format_html("<p>{}</p>", text) for text in paragraphs if text)
             return self.converter.to_database_format(self.converter.from_database_format(plain))
@@ -363,9 +363,6 @@ class BodyBuilder:
 
     def finish(self) -> list[dict]:
         self.end_text()
-        if self.dropped_formatting:
-            names = ", ".join(f"<{name}>" for name in sorted(self.dropped_formatting))
-            self.warn(f"formatting the text block has no feature for was dropped: {names}")
         return self.blocks
 
 
@@ -510,8 +507,14 @@ def convert_post(
         sources.trailing_list(soup)
     sources.link_citations(soup)
 
+    # Formatting lost in text (quotes, captions, tables and code are plain text by design).
+    formatting = soup.find_all(UNSUPPORTED_FORMATTING)
+    dropped = {tag.name for tag in formatting if not tag.find_parent(PLAIN_TEXT_PARTS)}
     builder = BodyBuilder(resolve_image=resolve_image, converter=converter, warn=warn)
     builder.walk(soup)
+    if dropped:
+        names = ", ".join(f"<{name}>" for name in sorted(dropped))
+        warn(f"formatting the text block has no feature for was dropped: {names}")
     body = builder.finish()
 
     if item.excerpt.strip():

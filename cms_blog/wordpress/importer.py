@@ -282,7 +282,7 @@ class WordPressImporter:
                 }
                 if owner is None and item.author_login:
                     details["author"] = item.author_login
-                self.records.save(Kind.POST, item.wp_id, page.pk, fingerprint, details)
+                self.records.save(Kind.POST, item.wp_id, page.pk, fingerprint, details, record)
                 if state not in UNPUBLISHED:
                     self.redirect(item, page)
             self.import_comments(item, page)
@@ -351,10 +351,11 @@ class WordPressImporter:
             wanted = (PageViewRestriction.LOGIN, "")
         else:
             wanted = None
-        restrictions = PageViewRestriction.objects.filter(page=page)
-        if wanted and restrictions.filter(restriction_type=wanted[0], password=wanted[1]).exists():
+        restrictions = list(PageViewRestriction.objects.filter(page=page))
+        if [(r.restriction_type, r.password) for r in restrictions] == ([wanted] if wanted else []):
             return
-        restrictions.delete()
+        for restriction in restrictions:
+            restriction.delete()
         if wanted:
             PageViewRestriction.objects.create(
                 page=page, restriction_type=wanted[0], password=wanted[1]
@@ -383,18 +384,18 @@ class WordPressImporter:
 
         url_parts = page.get_url_parts()
         new_path = Redirect.normalise_path(url_parts[2]) if url_parts else None
-        for old_path in sorted(self.old_paths(item) - {new_path}):
-            redirect, created = Redirect.objects.get_or_create(
-                old_path=old_path,
-                site=self.site,
-                defaults={"redirect_page": page, "is_permanent": True},
-            )
-            if created:
-                self.summary.redirects["made"] += 1
-            elif redirect.redirect_page_id != page.pk:
-                self.summary.warn(
-                    post_label(item), f"{old_path} already redirects elsewhere: left as it is"
-                )
+        old_paths = self.old_paths(item) - {new_path}
+        existing = Redirect.objects.filter(site=self.site, old_path__in=old_paths)
+        for redirect in existing:
+            old_paths.discard(redirect.old_path)
+            if redirect.redirect_page_id != page.pk:
+                message = f"{redirect.old_path} already redirects elsewhere: left as it is"
+                self.summary.warn(post_label(item), message)
+        Redirect.objects.bulk_create(
+            Redirect(old_path=path, site=self.site, redirect_page=page, is_permanent=True)
+            for path in sorted(old_paths)
+        )
+        self.summary.redirects["made"] += len(old_paths)
 
     # -- comments ---------------------------------------------------------------------------
 

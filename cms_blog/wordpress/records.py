@@ -43,13 +43,13 @@ class Records:
         object_id: int,
         fingerprint: str,
         details: dict | None = None,
+        record: Record | None = None,
     ) -> None:
-        WordPressImportRecord.objects.update_or_create(
-            site_url=self.site_url,
-            kind=kind,
-            wordpress_id=key(wordpress_id),
-            defaults={"object_id": object_id, "fingerprint": fingerprint, "details": details or {}},
-        )
+        """Remember an object made (or remade) of a WordPress item; ``record`` is the item's
+        record when it has one already."""
+        record = record or Record(site_url=self.site_url, kind=kind, wordpress_id=key(wordpress_id))
+        record.object_id, record.fingerprint, record.details = object_id, fingerprint, details or {}
+        record.save()
 
     def add_many(self, kind: str, rows: Iterable[tuple[int | str, int, str]]) -> None:
         """Records for objects created just now: (WordPress id, object id, fingerprint)."""
