@@ -397,6 +397,23 @@ def test_without_the_redirects_app_the_import_says_so(blog_index, tmp_path, monk
     assert post("no-redirect").live
 
 
+def test_a_post_that_fails_is_rolled_back_alone(blog_index, tmp_path, monkeypatch):
+    convert_post = importer.convert_post
+
+    def failing(item, **kwargs):
+        if item.title == "Broken":
+            raise RuntimeError("boom")
+        return convert_post(item, **kwargs)
+
+    monkeypatch.setattr(importer, "convert_post", failing)
+    items = [WPItem("Fine", "x"), WPItem("Broken", "y", comments=[WPComment("Lost")])]
+    with pytest.raises(CommandError, match="1 post"):
+        run_import(tmp_path, items + [WPItem("Also fine", "z")], blog_index.pk)
+    assert sorted(BlogPostPage.objects.values_list("title", flat=True)) == ["Also fine", "Fine"]
+    assert not Comment.objects.exists()
+    assert WordPressImportRecord.objects.filter(kind="post").count() == 2
+
+
 def test_progress_is_shown(blog_index, tmp_path):
     output = run_import(tmp_path, [WPItem(f"Post {n}", "x") for n in range(3)], blog_index.pk)
     assert "3/3 posts, 0 comments" in output

@@ -1,5 +1,5 @@
-"""The WordPress import: a check pass over the whole export, then each post in its own transaction
-(its page, state, redirects and comments), remembered by WordPress id so that a second run
+"""The WordPress import: a check pass over the whole export, then each post with its page, state,
+redirects and comments in a savepoint of its own, remembered by WordPress id so that a second run
 updates instead of duplicating. See docs/wordpress.md for what maps to what."""
 
 import datetime
@@ -24,7 +24,7 @@ from wagtail.models import Page, PageViewRestriction, ReferenceIndex
 from wagtail.signal_handlers import disable_reference_index_auto_update
 
 from . import store
-from .content import comment_body, convert_post
+from .content import ConvertedPost, comment_body, convert_post
 from .media import MediaLibrary, PostMedia
 from .records import Kind, Records
 from .summary import ImportSummary
@@ -221,6 +221,7 @@ class WordPressImporter:
     # -- posts ------------------------------------------------------------------------------
 
     def import_post(self, item: Item) -> None:
+        """Import one post and its comments (``run`` holds a savepoint around it)."""
         label = post_label(item)
         state = state_of(item)
         self.summary.posts[state] += 1
@@ -273,21 +274,19 @@ class WordPressImporter:
                 self.summary.redirects["to make"] += len(self.old_paths(item))
             self.import_comments(item, page)
             return
-        with transaction.atomic():
-            if converted is not None:
-                page = self.write_post(item, page, converted, owner)
-                details = {
-                    "revision_id": page.latest_revision_id,
-                    "missing_media": post_media.missing,
-                }
-                if owner is None and item.author_login:
-                    details["author"] = item.author_login
-                self.records.save(Kind.POST, item.wp_id, page.pk, fingerprint, details, record)
-                if state not in UNPUBLISHED:
-                    self.redirect(item, page)
-            self.import_comments(item, page)
+        if converted is not None:
+            page = self.write_post(item, page, converted, owner)
+            details = {"revision_id": page.latest_revision_id, "missing_media": post_media.missing}
+            if owner is None and item.author_login:
+                details["author"] = item.author_login
+            self.records.save(Kind.POST, item.wp_id, page.pk, fingerprint, details, record)
+            if state not in UNPUBLISHED:
+                self.redirect(item, page)
+        self.import_comments(item, page)
 
-    def write_post(self, item: Item, page: Page | None, converted, owner: int | None) -> Page:
+    def write_post(
+        self, item: Item, page: Page | None, converted: ConvertedPost, owner: int | None
+    ) -> Page:
         post_model = store.post_model()
         source_model = post_model._meta.get_field("sources").related_model
         title = html.unescape(item.title).strip()[:255] or f"Post {item.wp_id}"
