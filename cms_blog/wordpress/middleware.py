@@ -8,6 +8,7 @@ for those, none for any other request)."""
 import re
 from collections.abc import Callable
 
+from django.apps import apps
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 
 SHORTLINK = re.compile(r"p=\d{1,20}")
@@ -19,7 +20,11 @@ class WordPressShortlinkMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         query = request.META.get("QUERY_STRING", "")
-        if request.method in ("GET", "HEAD") and SHORTLINK.fullmatch(query):
+        if (
+            request.method in ("GET", "HEAD")
+            and SHORTLINK.fullmatch(query)
+            and apps.is_installed("wagtail.contrib.redirects")
+        ):
             from wagtail.contrib.redirects.middleware import get_redirect
             from wagtail.contrib.redirects.models import Redirect
 
