@@ -17,11 +17,12 @@ pytestmark = pytest.mark.django_db
 EMAIL = "deep@example.com"
 IP = "198.51.100.7"
 STATUSES = ["1", "0", "spam", "trash"]
+WORDPRESS_STATUSES = dict(zip(STATUSES, ["approved", "pending", "spam", "trash"], strict=True))
 
 
 def ten_deep() -> list[WPComment]:
-    """A thread ten replies deep (deeper than MAX_DEPTH), approved all the way, listed replies
-    first as an export may list them."""
+    """A thread ten comments deep (deeper than MAX_DEPTH), every status in turn down the levels,
+    listed replies first as an export may list them."""
     thread = []
     for depth in range(10):
         parent = thread[-1].id if thread else 0
@@ -32,6 +33,7 @@ def ten_deep() -> list[WPComment]:
                 email=EMAIL,
                 ip=IP,
                 author=f"Author {depth}",
+                approved=STATUSES[depth % 4],
                 date=f"2021-03-0{1 + depth % 9} 1{depth % 10}:00:00",
             )
         )
@@ -61,20 +63,18 @@ def test_threads_at_any_depth_with_every_status_and_date(blog_index, tmp_path):
         assert comment.created_at == datetime.datetime(
             2021, 3, 1 + depth % 9, 10 + depth % 10, tzinfo=datetime.UTC
         )
-        assert comment.approved_at == comment.created_at
+        assert comment.status == WORDPRESS_STATUSES[STATUSES[depth % 4]]
+        approved = comment.status == Comment.Status.APPROVED
+        assert comment.approved_at == (comment.created_at if approved else None)
         assert (comment.author_name, comment.author_email) == (f"Author {depth}", EMAIL)
         assert comment.ip_address == IP
     assert {body: c.status for body, c in comments.items() if body.startswith("Status")} == {
-        "Status 1": Comment.Status.APPROVED,
-        "Status 0": Comment.Status.PENDING,
-        "Status spam": Comment.Status.SPAM,
-        "Status trash": Comment.Status.TRASH,
+        f"Status {status}": WORDPRESS_STATUSES[status] for status in STATUSES
     }
-    assert comments["Status 0"].approved_at is None
     assert comments["Answers a pingback"].parent is None
     assert "Skipped: 1 pingback, 1 trackback" in output
     assert f"answers comment {pings[0].id}, which is not imported" in output
-    assert "Comments: 12 approved, 1 pending, 1 spam, 1 trash (15 created)" in output
+    assert "Comments: 5 approved, 4 pending, 3 spam, 3 trash (15 created)" in output
 
 
 def test_authors_urls_agents_and_accounts(blog_index, tmp_path):
