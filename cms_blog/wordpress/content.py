@@ -20,7 +20,7 @@ from bs4.element import Declaration, Doctype, ProcessingInstruction
 from django.utils.html import escape, format_html
 from wagtail.admin.rich_text.converters.contentstate import ContentstateConverter
 
-from .markup import Shortcodes, autop, has_blocks, is_video_url, strip_block_delimiters
+from .markup import TAG, Shortcodes, autop, has_blocks, is_video_url, strip_block_delimiters
 from .wxr import Attachment, Item
 
 INTRO_MAX_LENGTH = 500
@@ -43,9 +43,7 @@ PARAGRAPHS = {
     "caption": "p",
 }  # fmt: skip
 PLAIN_TEXT_PARTS = ["pre", "blockquote", "figure", "table"]
-TAG = re.compile(r"<[^>]+>")
 WP_IMAGE_CLASS = re.compile(r"\bwp-image-(\d+)\b")
-SIZE_SUFFIX = re.compile(r"-\d+x\d+(?=\.\w+$)")
 BARE_URL = re.compile(r"^https?://[^\s<>\"]+$")
 SOURCES_HEADING = re.compile(
     r"^\s*(sources|references|notes|footnotes|endnotes|bibliography|works cited|citations)"

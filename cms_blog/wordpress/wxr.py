@@ -127,10 +127,6 @@ class ExportOverview:
     post_count: int = 0
     comment_count: int = 0
 
-    @property
-    def authors_by_id(self) -> dict[int, Author]:
-        return {author.wp_id: author for author in self.authors.values()}
-
 
 def fingerprint(data: dict) -> str:
     return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
