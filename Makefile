@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/python site/manage.py
 INSTALLED := $(VENV)/.installed
 
-.PHONY: demo test lint format benchmark screenshots clean
+.PHONY: demo test lint format benchmark benchmark-wordpress screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,10 @@ format: $(INSTALLED)
 
 benchmark: $(INSTALLED)
 	$(BIN)/python benchmarks/pages.py
+
+# Imports a generated WordPress export of 2,000 posts and 40,000 comments; prints time and memory.
+benchmark-wordpress: $(INSTALLED)
+	$(BIN)/python benchmarks/wordpress_import.py
 
 # The browser journeys (tests/browser/) save screenshots in test-results/screenshots/; the docs
 # show copies. A missing Chromium fails here instead of skipping.

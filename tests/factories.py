@@ -6,7 +6,6 @@ from wagtail.models import Page
 
 from cms_blog.models import Comment
 
-
 # The database stores the same words from the same email on a post once: bodies differ.
 _numbers = count(1)
 

@@ -54,6 +54,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Follows old WordPress ?p=ID links to imported posts (docs/wordpress.md).
+    "cms_blog.wordpress.middleware.WordPressShortlinkMiddleware",
 ]
 
 # The demo's URLs: the blog's included before Wagtail's catch-all, as the docs say.

@@ -5,22 +5,24 @@ admin, or by an import.
 reply target may be answered (``policy.py``), refuse floods and duplicates, let the moderation rules
 decide the status (``rules.py``) and store the comment in one transaction. Side effects (signals,
 the moderators' email) run after commit, so a refused or rolled-back submission never notifies
-anybody. ``import_comment`` stores a comment as it was elsewhere, with none of those rules.
+anybody. ``import_comments`` stores comments as they were elsewhere, with none of those rules.
 """
 
 import datetime
 import hashlib
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page, Site
 
 from ..conf import blog_settings
-from ..models.comments import Comment, announce_approval
+from ..models.comments import Comment, announce_approval, purge_discussion_pages
 from ..models.swappable import get_post_model
 from .forms import CommentForm
 from .notifications import notify_moderators
@@ -133,26 +135,95 @@ def reply_as_staff(request: HttpRequest, parent: Comment, body: str) -> Submissi
         return SubmissionResult(errors=refusal.errors)
 
 
-def import_comment(
-    *,
-    post: Page,
-    parent: Comment | None,
-    status: str,
-    created_at: datetime.datetime,
-    **fields,
-) -> Comment:
-    """Store a comment brought from another system as it was there: its status and date kept,
-    no moderation rules, flood limit, duplicate check, signal or email. ``fields`` are the
-    comment's other fields (author, body, ``ip_address`` - kept only with
-    ``COMMENTS_STORE_IP`` - user agent, user). Threads are kept at any depth: the depth limit
-    governs new replies only."""
-    if not blog_settings.COMMENTS_STORE_IP:
-        fields["ip_address"] = None
-    comment = Comment(post=post, parent=parent, status=status, created_at=created_at, **fields)
-    if comment.is_approved:
-        comment.approved_at = created_at
-    comment.save()
-    return comment
+@dataclass
+class ImportedComment:
+    """A comment brought from another system, as it was there. Its parent is another comment of
+    the same import (``parent_key``) or one stored before (``parent_pk``)."""
+
+    key: int
+    parent_key: int | None
+    parent_pk: int | None
+    author_name: str
+    author_email: str
+    author_url: str
+    body: str
+    status: str
+    created_at: datetime.datetime
+    ip_address: str | None = None
+    user_agent: str = ""
+    user_id: int | None = None
+
+    def fields(self) -> dict:
+        return {
+            "author_name": self.author_name,
+            "author_email": self.author_email,
+            "author_url": self.author_url,
+            "body": self.body,
+            "status": self.status,
+            "created_at": self.created_at,
+            # When it was approved is not known: its own date.
+            "approved_at": self.created_at if self.status == Comment.Status.APPROVED else None,
+            "ip_address": self.ip_address if blog_settings.COMMENTS_STORE_IP else None,
+            "user_agent": self.user_agent[:255],
+            "user_id": self.user_id,
+        }
+
+
+def import_comments(post_id: int, comments: list[ImportedComment]) -> dict[int, int]:
+    """Store comments of one post as they were elsewhere (parents before their replies): their
+    status and dates kept, no moderation rules, flood limit, signal or email, threads at any depth
+    (the depth limit governs new replies only). Returns the comment id of each key.
+
+    A few queries whatever their number, as an import of 40,000 comments needs: one INSERT per
+    thread level (each level knows its parents' ids), then their thread paths in one UPDATE;
+    ``Comment.save()`` is not called, so what it derives (``depth``, ``path``, ``approved_at``)
+    is set here the same way. The same words from the same email twice on the post (which the
+    database stores once) become one comment: both keys get its id, and replies to either hang
+    under it."""
+    # What is stored already: parents of this import, and the post's comments it may repeat.
+    stored = {
+        row.pk: row
+        for row in Comment.objects.filter(
+            Q(post_id=post_id)
+            | Q(pk__in={comment.parent_pk for comment in comments if comment.parent_pk})
+        ).only("pk", "author_email", "body", "depth", "path")
+    }
+    said = {
+        (row.author_email.lower(), row.body): row for row in stored.values() if row.author_email
+    }
+    rows: dict[int, Comment] = {}  # key -> the row stored for it (a twin's: the one it repeats)
+    new: list[tuple[ImportedComment, Comment]] = []
+    for comment in comments:
+        if comment.parent_key is not None:
+            parent = rows[comment.parent_key]
+        else:
+            parent = stored.get(comment.parent_pk)
+        said_as = (comment.author_email.lower(), comment.body)
+        if comment.author_email and said_as in said:
+            rows[comment.key] = said[said_as]
+            continue
+        row = Comment(
+            post_id=post_id,
+            parent=parent,
+            depth=parent.depth + 1 if parent else 0,
+            **comment.fields(),
+        )
+        rows[comment.key] = row
+        if comment.author_email:
+            said[said_as] = row
+        new.append((comment, row))
+    levels: dict[int, list[Comment]] = defaultdict(list)
+    for _comment, row in new:
+        levels[row.depth].append(row)
+    for depth in sorted(levels):
+        # Each level after its parents', whose ids the INSERT then knows.
+        Comment.objects.bulk_create(levels[depth])
+        for row in levels[depth]:
+            row.path = f"{row.parent.path if row.parent else ''}{row.pk}/"
+    Comment.objects.bulk_update([row for _comment, row in new], ["path"], batch_size=500)
+    if any(row.is_approved for _comment, row in new):
+        purge_discussion_pages([post_id])
+    return {key: row.pk for key, row in rows.items()}
 
 
 def visible_post(request: HttpRequest, post_id: int) -> Page:

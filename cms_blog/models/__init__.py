@@ -2,6 +2,7 @@ from . import pages, swappable
 from .comments import Comment
 from .pages import BlogIndexPageMixin, BlogPostPageMixin, BlogPostQuerySet, BlogPostSource
 from .swappable import get_index_model, get_post_model
+from .wordpress import WordPressImportRecord
 
 __all__ = [
     "BlogIndexPage",
@@ -14,6 +15,7 @@ __all__ = [
     "Comment",
     "get_index_model",
     "get_post_model",
+    "WordPressImportRecord",
 ]
 
 

@@ -55,6 +55,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # WordPress shortlinks (/?p=123) of imported posts; see docs/wordpress.md.
+    "cms_blog.wordpress.middleware.WordPressShortlinkMiddleware",
 ]
 
 ROOT_URLCONF = "demo.urls"
