@@ -36,6 +36,9 @@ DEFAULTS: dict[str, Any] = {
     "GRAPHQL_MAX_DEPTH": 12,
     "GRAPHQL_MAX_FIELDS": 500,
     "GRAPHQL_MAX_ALIASES": 30,
+    "GRAPHQL_MAX_TOKENS": 2000,
+    "GRAPHQL_MAX_LIST_LENGTH": 20,
+    "GRAPHQL_MAX_RESPONSE_BYTES": 5_000_000,
     "ALLOWED_IMAGE_FILTERS": [
         "original",
         "width-400",
@@ -50,6 +53,8 @@ DEFAULTS: dict[str, Any] = {
     "FRONTEND_BASE_URL": None,
     "PREVIEW_URL": None,
     "PREVIEW_TOKEN_MAX_AGE": 3600,
+    # Outages (cms_blog.faults)
+    "RETRY_AFTER_SECONDS": 30,
 }
 
 

@@ -1,6 +1,7 @@
 """Shared fixtures: a blog index under the default site, and factories for posts and images."""
 
 import io
+import socket
 from collections.abc import Callable
 
 import pytest
@@ -41,6 +42,15 @@ def empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def unreachable_redis() -> str:
+    """A Redis URL on a loopback port nothing listens on: connections are refused at once."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    return f"redis://127.0.0.1:{port}/0"
 
 
 @pytest.fixture
