@@ -85,13 +85,23 @@ DATABASES = {
 }
 
 if os.environ.get("REDIS_URL"):
+    # django-redis, so that a Redis outage degrades the site instead of breaking it: every cache
+    # call that cannot reach Redis is logged and answered as a miss (docs/production.md). Wagtail
+    # caches site root paths in this cache; the blog keeps its flood counters there.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": os.environ["REDIS_URL"],
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "cms_blog_demo"),
+            "OPTIONS": {
+                "IGNORE_EXCEPTIONS": True,
+                # An unreachable Redis costs each request at most these, not a hung worker.
+                "SOCKET_CONNECT_TIMEOUT": 0.5,
+                "SOCKET_TIMEOUT": 0.5,
+            },
         }
     }
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
