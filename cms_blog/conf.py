@@ -28,6 +28,7 @@ DEFAULTS: dict[str, Any] = {
     "SPAM_CHECK_TIMEOUT": 5,
     "NOTIFY_EMAILS": None,
     "TRUSTED_PROXY_HEADER": None,
+    "IP_RETENTION_DAYS": None,
     "REMEMBER_COMMENTER": True,
     # GraphQL
     "GRAPHIQL": None,

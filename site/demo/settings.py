@@ -12,7 +12,10 @@ import dj_database_url
 SITE_DIR = Path(__file__).resolve().parent.parent
 REPO_DIR = SITE_DIR.parent
 
-SECRET_KEY = os.environ.get("SECRET_KEY", "demo-only-not-secret")
+# Published in this file, so good for development only: with DEBUG off, the demo's system check
+# (demo/checks.py) refuses to start until SECRET_KEY is set.
+DEMO_SECRET_KEY = "demo-only-not-secret"
+SECRET_KEY = os.environ.get("SECRET_KEY", DEMO_SECRET_KEY)
 DEBUG = os.environ.get("DEBUG", "1") == "1"
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
 
