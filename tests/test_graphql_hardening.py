@@ -304,3 +304,12 @@ def test_none_of_these_stored_a_comment(client, make_post):
     # The same mutation, well-formed, is stored: the refusals above are the limits'.
     assert run_query(client, mutation, {"i": variables})["data"]["addComment"]["status"]
     assert Comment.objects.count() == 1
+
+
+def test_explicit_nulls_mean_the_defaults(client, make_post):
+    # Found by the fuzzer (tests/test_fuzz.py): the arguments are nullable, and null was a 500.
+    make_post("Vienna")
+    document = "{ posts(page: null, perPage: null, order: null) { items { title } pagination { perPage } } }"
+    assert data_of(client, document) == {
+        "posts": {"items": [{"title": "Vienna"}], "pagination": {"perPage": 10}}
+    }
