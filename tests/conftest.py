@@ -11,7 +11,7 @@ from PIL import Image as PILImage
 from wagtail.images import get_image_model
 from wagtail.models import Page, Site
 
-from cms_blog.models import BlogIndexPage, BlogPostPage, BlogPostSource
+from cms_blog.models import BlogIndexPage, BlogPostPage, BlogPostSource, Comment
 
 
 @pytest.fixture(autouse=True)
@@ -105,3 +105,18 @@ def make_post(blog_index) -> Callable[..., BlogPostPage]:
         return post
 
     return make
+
+
+@pytest.fixture
+def discussed_post(make_post, make_image) -> BlogPostPage:
+    """A post with a tag, a figure and one approved comment: something for every public page
+    and GraphQL read to show."""
+    post = make_post("Vienna", tags=["congress"], body=[("figure", {"image": make_image("Map")})])
+    Comment.objects.create(
+        post=post,
+        author_name="Ann",
+        author_email="ann@example.com",
+        body="An approved comment.",
+        status=Comment.Status.APPROVED,
+    )
+    return post

@@ -14,8 +14,6 @@ from django.core.wsgi import get_wsgi_application
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cms_blog.models import Comment
-
 FUZZ_EXAMPLES = 40
 FORM_EXAMPLES = 100
 BOUNDED = settings(
@@ -24,20 +22,6 @@ BOUNDED = settings(
     derandomize=True,  # the same examples on every run: a failure in CI is a failure locally
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-
-
-@pytest.fixture
-def content(make_post, make_image):
-    """Something for the generated queries to find: a post with a figure and a comment."""
-    post = make_post("Vienna", tags=["congress"], body=[("figure", {"image": make_image("Map")})])
-    Comment.objects.create(
-        post=post,
-        author_name="Ann",
-        author_email="ann@example.com",
-        body="First!",
-        status=Comment.Status.APPROVED,
-    )
-    return post
 
 
 @pytest.fixture
@@ -57,7 +41,7 @@ api = schemathesis.graphql.from_wsgi("/graphql/", get_wsgi_application())
 
 @api.parametrize()
 @settings(BOUNDED, max_examples=FUZZ_EXAMPLES)
-def test_the_graphql_endpoint_never_fails(case, content, no_unexpected_errors):
+def test_the_graphql_endpoint_never_fails(case, discussed_post, no_unexpected_errors):
     response = case.call()
     assert response.status_code < 500, response.text
     payload = response.json()
@@ -91,9 +75,11 @@ FIELDS = [
     )
 )
 @settings(BOUNDED, max_examples=FORM_EXAMPLES)
-def test_the_comment_form_never_fails_on_any_fields(client, content, fields):
+def test_the_comment_form_never_fails_on_any_fields(client, discussed_post, fields):
     response = client.post(
-        form_url(content), urlencode(fields), content_type="application/x-www-form-urlencoded"
+        form_url(discussed_post),
+        urlencode(fields),
+        content_type="application/x-www-form-urlencoded",
     )
     assert response.status_code < 500
 
@@ -105,6 +91,6 @@ def test_the_comment_form_never_fails_on_any_fields(client, content, fields):
     ),
 )
 @settings(BOUNDED, max_examples=FORM_EXAMPLES)
-def test_the_comment_form_never_fails_on_any_bytes(client, content, body, content_type):
-    response = client.generic("POST", form_url(content), body, content_type=content_type)
+def test_the_comment_form_never_fails_on_any_bytes(client, discussed_post, body, content_type):
+    response = client.generic("POST", form_url(discussed_post), body, content_type=content_type)
     assert response.status_code < 500

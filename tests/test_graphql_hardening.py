@@ -309,7 +309,8 @@ def test_none_of_these_stored_a_comment(client, make_post):
 def test_explicit_nulls_mean_the_defaults(client, make_post):
     # Found by the fuzzer (tests/test_fuzz.py): the arguments are nullable, and null was a 500.
     make_post("Vienna")
-    document = "{ posts(page: null, perPage: null, order: null) { items { title } pagination { perPage } } }"
+    document = """{ posts(page: null, perPage: null, order: null) {
+      items { title } pagination { perPage } } }"""
     assert data_of(client, document) == {
         "posts": {"items": [{"title": "Vienna"}], "pagination": {"perPage": 10}}
     }
