@@ -10,7 +10,9 @@ from urllib.parse import urlencode
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -22,6 +24,17 @@ BOUNDED = settings(
     derandomize=True,  # the same examples on every run: a failure in CI is a failure locally
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
+
+
+@pytest.fixture
+def keep_connection():
+    """Django's WSGI handler closes the database connection around each request, and the test's
+    transaction lives on it (on PostgreSQL, for real): Django's test client unhooks the same."""
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)
 
 
 @pytest.fixture
@@ -41,7 +54,9 @@ api = schemathesis.graphql.from_wsgi("/graphql/", get_wsgi_application())
 
 @api.parametrize()
 @settings(BOUNDED, max_examples=FUZZ_EXAMPLES)
-def test_the_graphql_endpoint_never_fails(case, discussed_post, no_unexpected_errors):
+def test_the_graphql_endpoint_never_fails(
+    case, discussed_post, keep_connection, no_unexpected_errors
+):
     response = case.call()
     assert response.status_code < 500, response.text
     payload = response.json()

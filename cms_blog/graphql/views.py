@@ -193,7 +193,7 @@ class BlogGraphQLView(GraphQLView):
         result = super().execute_graphql_request(
             request, data, query, variables, operation_name, *args
         )
-        for error in (result and result.errors) or ():
+        for error in (result.errors if result else None) or ():
             fault = service_fault(getattr(error, "original_error", None) or error)
             if fault is not None:
                 raise fault
