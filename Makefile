@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/python site/manage.py
 INSTALLED := $(VENV)/.installed
 
-.PHONY: demo test lint format benchmark benchmark-wordpress screenshots clean
+.PHONY: demo test lint format benchmark benchmark-wordpress loadtest screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,13 @@ benchmark: $(INSTALLED)
 # Imports a generated WordPress export of 2,000 posts and 40,000 comments; prints time and memory.
 benchmark-wordpress: $(INSTALLED)
 	$(BIN)/python benchmarks/wordpress_import.py
+
+# The load and fault suite: gunicorn (3 workers) on PostgreSQL and Redis, loopback only, under
+# database backend kills and a Redis outage; prints the figures (docs/production.md). Set
+# LOADTEST_DATABASE_URL / LOADTEST_REDIS_URL to use another database; LOADTEST_ARGS=--help.
+loadtest: $(INSTALLED)
+	$(BIN)/pip install --quiet -e ".[loadtest]"
+	$(BIN)/python loadtest/run.py $(LOADTEST_ARGS)
 
 # The browser journeys (tests/browser/) save screenshots in test-results/screenshots/; the docs
 # show copies. A missing Chromium fails here instead of skipping.

@@ -17,12 +17,14 @@ REQUIRED_APPS = [
     "graphene_django",
 ]
 
+FAULT_MIDDLEWARE = "cms_blog.faults.ServiceUnavailableMiddleware"
+
 
 @checks.register()
 def check_settings(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
     errors: list[checks.CheckMessage] = []
     configured = getattr(settings, "CMS_BLOG", None) or {}
-    if not isinstance(configured, dict):
+    if not _is_dict(configured):
         return [checks.Error("CMS_BLOG must be a dict.", id="cms_blog.E002")]
     for key in sorted(configured):
         name = RENAMED.get(key, key)
@@ -74,6 +76,11 @@ def check_settings(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
                 )
             )
     return errors
+
+
+def _is_dict(configured: object) -> bool:
+    """Whether ``CMS_BLOG`` is usable; check_settings reports it when it is not a dict."""
+    return configured is None or isinstance(configured, dict)
 
 
 def _types(expected: type | tuple[type, ...]) -> tuple[type, ...]:
@@ -139,3 +146,58 @@ def check_body_blocks(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
                 )
             )
     return errors
+
+
+# Deployment checks (`manage.py check --deploy`): settings that are fine while developing but
+# weaken a guarantee of the blog in production. See docs/production.md.
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def check_ip_retention(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    if not _is_dict(getattr(settings, "CMS_BLOG", None)):
+        return []  # check_settings reports it
+    if not blog_settings.COMMENTS_STORE_IP or blog_settings.COMMENTS_IP_RETENTION_DAYS is not None:
+        return []
+    return [
+        checks.Warning(
+            "Commenters' IP addresses are stored and never deleted.",
+            hint="Set CMS_BLOG['COMMENTS_IP_RETENTION_DAYS'] (e.g. 30) and run `manage.py "
+            "expire_comment_ips` daily, or set CMS_BLOG['COMMENTS_STORE_IP'] = False. See "
+            "docs/privacy.md.",
+            id="cms_blog.W003",
+        )
+    ]
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def check_trusted_proxy(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    if not _is_dict(getattr(settings, "CMS_BLOG", None)):
+        return []
+    behind_proxy = settings.SECURE_PROXY_SSL_HEADER or settings.USE_X_FORWARDED_HOST
+    if not behind_proxy or blog_settings.TRUSTED_PROXY_HEADER:
+        return []
+    return [
+        checks.Warning(
+            "The site sits behind a reverse proxy, but CMS_BLOG['TRUSTED_PROXY_HEADER'] is "
+            "not set: every commenter has the proxy's address, so the flood limit holds all "
+            "readers back together and the stored IP addresses are the proxy's.",
+            hint="Set it to the request.META key your proxy writes the client address to, "
+            "e.g. 'HTTP_X_FORWARDED_FOR'. See docs/settings.md.",
+            id="cms_blog.W004",
+        )
+    ]
+
+
+@checks.register(deploy=True)
+def check_fault_middleware(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    if FAULT_MIDDLEWARE in settings.MIDDLEWARE:
+        return []
+    return [
+        checks.Warning(
+            f"{FAULT_MIDDLEWARE} is not in MIDDLEWARE: while the database or the cache is "
+            "down, pages answer 500 instead of 503 with Retry-After.",
+            hint="Add it after django.middleware.security.SecurityMiddleware. See "
+            "docs/production.md.",
+            id="cms_blog.W005",
+        )
+    ]

@@ -42,6 +42,7 @@ DEFAULTS: dict[str, Any] = {
         "cms_blog.comments.rules.spam_checker",
     ],
     "TRUSTED_PROXY_HEADER": None,
+    "COMMENTS_IP_RETENTION_DAYS": None,
     # GraphQL
     "GRAPHQL_GRAPHIQL": None,
     "GRAPHQL_INTROSPECTION": True,
@@ -50,6 +51,9 @@ DEFAULTS: dict[str, Any] = {
     "GRAPHQL_MAX_DEPTH": 12,
     "GRAPHQL_MAX_FIELDS": 500,
     "GRAPHQL_MAX_ALIASES": 30,
+    "GRAPHQL_MAX_TOKENS": 2000,
+    "GRAPHQL_MAX_LIST_LENGTH": 20,
+    "GRAPHQL_MAX_RESPONSE_BYTES": 5_000_000,
     "GRAPHQL_IMAGE_FILTERS": [
         "original",
         "width-400",
@@ -65,6 +69,8 @@ DEFAULTS: dict[str, Any] = {
     "FRONTEND_BASE_URL": None,
     "PREVIEW_URL": None,
     "PREVIEW_TOKEN_MAX_AGE": 3600,
+    # Outages (cms_blog.faults)
+    "RETRY_AFTER_SECONDS": 30,
 }
 
 # The types each key takes, checked by ``manage.py check`` (cms_blog.E004).
@@ -90,6 +96,7 @@ TYPES: dict[str, type | tuple[type, ...]] = {
     "COMMENTS_REMEMBER_COMMENTER": bool,
     "MODERATION_RULES": (list, tuple),
     "TRUSTED_PROXY_HEADER": OPTIONAL_STR,
+    "COMMENTS_IP_RETENTION_DAYS": (int, type(None)),
     "GRAPHQL_GRAPHIQL": (bool, type(None)),
     "GRAPHQL_INTROSPECTION": bool,
     "GRAPHQL_MAX_PAGE_SIZE": int,
@@ -97,10 +104,14 @@ TYPES: dict[str, type | tuple[type, ...]] = {
     "GRAPHQL_MAX_DEPTH": int,
     "GRAPHQL_MAX_FIELDS": int,
     "GRAPHQL_MAX_ALIASES": int,
+    "GRAPHQL_MAX_TOKENS": int,
+    "GRAPHQL_MAX_LIST_LENGTH": int,
+    "GRAPHQL_MAX_RESPONSE_BYTES": int,
     "GRAPHQL_IMAGE_FILTERS": (list, tuple),
     "FRONTEND_BASE_URL": OPTIONAL_STR,
     "PREVIEW_URL": OPTIONAL_STR,
     "PREVIEW_TOKEN_MAX_AGE": int,
+    "RETRY_AFTER_SECONDS": int,
 }
 
 # Keys renamed in 0.2: the old name still works for one release, with a warning (cms_blog.W002).

@@ -4,6 +4,7 @@ the custom base page project (tests/custom_base_page/) runs on them too."""
 
 import io
 import os
+import socket
 from collections.abc import Callable
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from wagtail.images import get_image_model
 from wagtail.models import Page, Site
 
 from cms_blog.models import BlogPostSource, get_index_model, get_post_model
+from tests.factories import make_comment
 
 CUSTOM_BASE_PAGE = Path(__file__).parent / "custom_base_page"
 
@@ -54,6 +56,15 @@ def empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def unreachable_redis() -> str:
+    """A Redis URL on a loopback port nothing listens on: connections are refused at once."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    return f"redis://127.0.0.1:{port}/0"
 
 
 @pytest.fixture
@@ -120,3 +131,12 @@ def owner(django_user_model):
 def post(make_post, owner) -> Page:
     """A live post, owned by ``owner``."""
     return make_post("Vienna", owner=owner)
+
+
+@pytest.fixture
+def discussed_post(make_post, make_image) -> Page:
+    """A post with a tag, a figure and one approved comment: something for every public page
+    and GraphQL read to show."""
+    post = make_post("Vienna", tags=["congress"], body=[("figure", {"image": make_image("Map")})])
+    make_comment(post, body="An approved comment.")
+    return post

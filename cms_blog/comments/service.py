@@ -266,8 +266,9 @@ def _store(comment: Comment, request: HttpRequest) -> Comment:
 
 def _claim_flood_slots(ip: str | None, email: str) -> bool:
     """Mark this IP and email as having just posted; False when either posted within
-    ``COMMENTS_FLOOD_SECONDS``. ``cache.add`` is atomic, so this holds across processes on a
-    shared cache (Redis). Keys hold digests: the cache never stores an address in clear."""
+    ``COMMENTS_FLOOD_SECONDS`` (True while the cache is unreachable: fail open). ``cache.add``
+    is atomic, so this holds across processes on a shared cache (Redis). Keys hold digests: the
+    cache never stores an address in clear."""
     seconds = blog_settings.COMMENTS_FLOOD_SECONDS
     if not seconds:
         return True
@@ -276,7 +277,9 @@ def _claim_flood_slots(ip: str | None, email: str) -> bool:
         if not value:
             continue
         key = _FLOOD_KEY.format(kind=kind, digest=hashlib.sha256(value.encode()).hexdigest())
-        if not cache.add(key, 1, timeout=seconds):
+        # False: the key is there, a comment came within the limit. None: django-redis could not
+        # reach Redis (IGNORE_EXCEPTIONS); the limit is then not enforced (docs/production.md).
+        if cache.add(key, 1, timeout=seconds) is False:
             # Give back what this refused attempt claimed, so it cannot extend anybody's wait.
             cache.delete_many(claimed)
             return False

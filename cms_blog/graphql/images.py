@@ -3,6 +3,8 @@
 Every rendition is a file written to storage, so clients may only ask for the specs listed in
 ``CMS_BLOG["ALLOWED_IMAGE_FILTERS"]``; an open-ended ``width-N`` would let anyone fill the disk."""
 
+from collections.abc import Iterable
+
 from django.utils.translation import gettext as _
 from graphql import GraphQLError
 
@@ -49,3 +51,10 @@ def filter_spec(
             % {"format": format, "allowed": ", ".join(IMAGE_FORMATS)}
         )
     return f"{sizing}|format-{format}"
+
+
+def src_set_specs(sizes: Iterable[int], format: str | None = None) -> list[str]:  # noqa: A002
+    """The filter specs of a ``srcset``: one per distinct width, in the order first asked, each
+    allowed. The list argument itself is bounded by ``GRAPHQL_MAX_LIST_LENGTH`` (limits.py);
+    a width asked twice would be a second copy of the same entry in the answer."""
+    return [filter_spec(width=size, format=format) for size in dict.fromkeys(sizes)]

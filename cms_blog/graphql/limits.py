@@ -1,8 +1,11 @@
-"""Validation rules that bound what one request may ask, checked before anything executes.
+"""The bounds of what one request may ask, checked before anything executes.
 
-The standard rules of the GraphQL spec (``graphql.specified_rules``) always stay: graphene-django's
-``validation_rules`` replaces them rather than adding to them. They also report what these rules
-pass over: fragment cycles and unknown fragments."""
+Validation runs in two passes. The blog's own rules (``cheap_rules``) come first: each looks at
+one kind of node without comparing nodes with each other, so a document they refuse costs little
+more than its parse. Only a document they pass meets the standard rules of the GraphQL spec
+(``graphql.specified_rules``), some of which compare every field with every other of the same
+name. The standard rules also report what the blog's pass over: fragment cycles and unknown
+fragments. ``variables_error`` bounds the variables the same way the rules bound the document."""
 
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -16,6 +19,7 @@ from graphql import (
     FragmentSpreadNode,
     GraphQLError,
     InlineFragmentNode,
+    ListValueNode,
     OperationDefinitionNode,
     OperationType,
     SelectionSetNode,
@@ -33,6 +37,11 @@ Spread = tuple[str, int | None]
 DEPTH_ERROR = gettext_lazy("'%(name)s' exceeds maximum operation depth of %(max)s.")
 FIELDS_ERROR = gettext_lazy("The query selects more than the %(max)s fields allowed.")
 ALIASES_ERROR = gettext_lazy("The query uses more than the %(max)s aliases allowed.")
+LIST_ERROR = gettext_lazy("A list holds more than the %(max)s items allowed.")
+NESTING_ERROR = gettext_lazy("The variables are nested more than %(max)s levels deep.")
+
+# No input type of the blog nests this deep; a host schema's hardly would.
+MAX_VARIABLES_DEPTH = 32
 
 
 @dataclass(frozen=True)
@@ -185,9 +194,47 @@ class SingleAddCommentRule(ValidationRule):
             )
 
 
-def validation_rules() -> tuple[type[ValidationRule], ...]:
-    """The rules of the public endpoint, read from ``CMS_BLOG`` on every request."""
-    rules = [*specified_rules, OperationSizeRule, SingleAddCommentRule]
+class ListLengthRule(ValidationRule):
+    """Refuses lists written in the document (arguments, variable defaults) longer than
+    ``GRAPHQL_MAX_LIST_LENGTH``: every list argument is bounded, whatever field takes it."""
+
+    def enter_list_value(self, node: ListValueNode, *_args) -> None:
+        limit = blog_settings.GRAPHQL_MAX_LIST_LENGTH
+        if len(node.values) > limit:
+            self.report_error(GraphQLError(LIST_ERROR % {"max": limit}, node))
+
+
+def variables_error(variables: object) -> str | None:
+    """Why these variables are refused, or None: a list longer than ``GRAPHQL_MAX_LIST_LENGTH``
+    (what ``ListLengthRule`` is to lists in the document), or nesting deeper than
+    ``MAX_VARIABLES_DEPTH``. Walked without recursion, so any nesting costs only its size."""
+    limit = blog_settings.GRAPHQL_MAX_LIST_LENGTH
+    stack = [(variables, 0)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, list):
+            if len(value) > limit:
+                return LIST_ERROR % {"max": limit}
+            children = value
+        elif isinstance(value, dict):
+            children = value.values()
+        else:
+            continue
+        if depth == MAX_VARIABLES_DEPTH:
+            return NESTING_ERROR % {"max": MAX_VARIABLES_DEPTH}
+        stack.extend((child, depth + 1) for child in children)
+    return None
+
+
+def cheap_rules() -> tuple[type[ValidationRule], ...]:
+    """The first validation pass, read from ``CMS_BLOG`` on every request."""
+    rules = [OperationSizeRule, SingleAddCommentRule, ListLengthRule]
     if not blog_settings.GRAPHQL_INTROSPECTION:
         rules.append(DisableIntrospection)
     return tuple(rules)
+
+
+def validation_rules() -> tuple[type[ValidationRule], ...]:
+    """The second pass: the spec's rules, which graphene-django's ``validation_rules`` would
+    replace rather than add to."""
+    return tuple(specified_rules)

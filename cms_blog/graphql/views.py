@@ -1,16 +1,21 @@
 """The GraphQL endpoint: graphene-django's view with every guard of the public API.
 
-Refused before anything executes (and so before any SQL query): bodies over
-``GRAPHQL_MAX_BODY_BYTES``, posts whose body is not JSON, batches, and documents breaking the
-validation rules of ``limits.py``. Unexpected errors are logged and, unless ``DEBUG``, answered
-with a generic message."""
+Refused before anything executes (and so before any SQL query), cheapest check first: bodies over
+``GRAPHQL_MAX_BODY_BYTES``, query strings and bodies that are not UTF-8, posts whose body is not
+a JSON object, members of the wrong JSON type, variables breaking the bounds of ``limits.py``,
+documents over ``GRAPHQL_MAX_TOKENS`` tokens, then documents breaking the blog's validation rules
+and, last, the spec's. Answers over ``GRAPHQL_MAX_RESPONSE_BYTES`` are refused too. A database or
+cache outage is HTTP 503 with ``Retry-After``; other unexpected errors are logged and, unless
+``DEBUG``, answered with a generic message. docs/production.md lists the errors clients see."""
 
 import json
 import logging
 from types import SimpleNamespace
+from urllib.parse import unquote_to_bytes
 
 from django.apps import apps
 from django.conf import settings
+from django.core.handlers.wsgi import get_bytes_from_wsgi
 from django.http import (
     HttpRequest,
     HttpResponse,
@@ -24,11 +29,18 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from graphene_django.views import GraphQLView, HttpError
-from graphql import GraphQLError
+from graphql import ExecutionResult, GraphQLError, parse, validate
 
 from ..conf import blog_settings
+from ..faults import (
+    SERVICE_UNAVAILABLE,
+    mark_unavailable,
+    report,
+    service_fault,
+    unavailable_message,
+)
 from ..preview import is_preview
-from .limits import validation_rules
+from .limits import cheap_rules, validation_rules, variables_error
 
 logger = logging.getLogger("cms_blog.graphql")
 
@@ -39,6 +51,15 @@ logger = logging.getLogger("cms_blog.graphql")
 # would need one too, but carries no variables, and graphql.org no longer recommends it: one
 # format is one path to guard.
 POST_CONTENT_TYPE = "application/json"
+
+# The JSON type each member of a request may have; null stands for a missing member. graphene-django
+# also takes variables as a string of JSON, as a GET's query string carries them.
+MEMBER_TYPES = {
+    "query": (str,),
+    "variables": (dict, str),
+    "operationName": (str,),
+    "extensions": (dict,),
+}
 
 
 def graphiql_enabled() -> bool:
@@ -64,7 +85,16 @@ class BlogGraphQLView(GraphQLView):
         refusal = self.refuse(request)
         if refusal:
             return refusal
-        response = super().dispatch(request, *args, **kwargs)
+        try:
+            response = super().dispatch(request, *args, **kwargs)
+        except Exception as error:
+            fault = service_fault(error)
+            if fault is None:
+                raise
+            report(request, fault)
+            response = mark_unavailable(
+                error_response(unavailable_message(), 503, code=SERVICE_UNAVAILABLE)
+            )
         if is_preview(request):
             patch_cache_control(response, private=True, no_store=True)
         return response
@@ -90,7 +120,31 @@ class BlogGraphQLView(GraphQLView):
             return error_response(
                 _("Send the query as a JSON body, with Content-Type: application/json."), 415
             )
+        try:
+            # Django would read invalid UTF-8 with replacement characters.
+            unquote_to_bytes(get_bytes_from_wsgi(request.META, "QUERY_STRING", "")).decode()
+        except UnicodeDecodeError:
+            return error_response(_("The query string is not valid UTF-8."), 400)
         return None
+
+    def parse_body(self, request: HttpRequest) -> dict:
+        """The JSON object of a POST (``refuse`` let only JSON through); a GET has no body."""
+        if request.method != "POST":
+            return {}
+        try:
+            data = json.loads(request.body.decode())
+        except UnicodeDecodeError:
+            message = _("The body is not valid UTF-8.")
+        except RecursionError:
+            message = _("The JSON body is nested too deeply.")
+        except ValueError:
+            message = _("The body is not valid JSON.")
+        else:
+            if isinstance(data, dict):
+                return data
+            # A list would be a batch, which the endpoint does not run.
+            message = _("The JSON body must be an object with a query.")
+        raise HttpError(HttpResponseBadRequest(message))
 
     @staticmethod
     def get_graphql_params(request: HttpRequest, data: dict) -> tuple:
@@ -99,7 +153,19 @@ class BlogGraphQLView(GraphQLView):
         whose body is harmless run a mutation written in its URL."""
         if request.method == "POST":
             request = SimpleNamespace(GET=QueryDict())  # all graphene-django reads of the request
+        for member, types in MEMBER_TYPES.items():
+            if data.get(member) is not None and not isinstance(data[member], types):
+                message = _("The member %(member)s must be %(type)s or null.") % {
+                    "member": member,
+                    "type": _("an object") if types[0] is dict else _("a string"),
+                }
+                raise HttpError(HttpResponseBadRequest(message))
         query, variables, operation_name, query_id = GraphQLView.get_graphql_params(request, data)
+        if variables is not None and not isinstance(variables, dict):
+            raise HttpError(HttpResponseBadRequest(_("The variables must be a JSON object.")))
+        refusal = variables_error(variables)
+        if refusal:
+            raise HttpError(HttpResponseBadRequest(refusal))
         try:
             # JSON may escape half of a surrogate pair ("\ud800"), which no database can store.
             json.dumps(variables, ensure_ascii=False).encode()
@@ -107,6 +173,43 @@ class BlogGraphQLView(GraphQLView):
             message = _("The variables hold text that is not valid Unicode.")
             raise HttpError(HttpResponseBadRequest(message)) from None
         return query, variables, operation_name, query_id
+
+    def execute_graphql_request(
+        self, request: HttpRequest, data: dict, query, variables, operation_name, *args
+    ) -> ExecutionResult | None:
+        """graphene-django parses without a token limit and runs every validation rule in one
+        pass; this refuses what the cheap checks refuse before graphene-django does its part.
+        A document that passes is parsed again there: parsing is linear, validation may not be.
+        Then a service fault met anywhere in the execution fails the whole request, for
+        ``dispatch`` to answer 503."""
+        if query:  # graphene-django answers a missing query
+            try:
+                document = parse(query, max_tokens=blog_settings.GRAPHQL_MAX_TOKENS)
+            except GraphQLError as error:
+                return ExecutionResult(errors=[error])
+            errors = validate(self.schema.graphql_schema, document, cheap_rules())
+            if errors:
+                return ExecutionResult(errors=errors)
+        result = super().execute_graphql_request(
+            request, data, query, variables, operation_name, *args
+        )
+        for error in (result.errors if result else None) or ():
+            fault = service_fault(getattr(error, "original_error", None) or error)
+            if fault is not None:
+                raise fault
+        return result
+
+    def get_response(self, request: HttpRequest, data: dict, show_graphiql: bool = False):
+        result, status = super().get_response(request, data, show_graphiql)
+        limit = blog_settings.GRAPHQL_MAX_RESPONSE_BYTES
+        # json.dumps escapes every non-ASCII character: the length is the size in bytes.
+        if result is not None and len(result) > limit:
+            message = _(
+                "The answer is larger than %(limit)s bytes: ask for fewer items or fields."
+            ) % {"limit": limit}
+            result = json.dumps({"errors": [{"message": message}]})
+            status = 400
+        return result, status
 
     def render_graphiql(self, request: HttpRequest, **data) -> HttpResponse:
         """GraphiQL from the site's own static files when graphene-django-graphiql-static is
@@ -136,5 +239,8 @@ class BlogGraphQLView(GraphQLView):
         return formatted
 
 
-def error_response(message: str, status: int) -> JsonResponse:
-    return JsonResponse({"errors": [{"message": message}]}, status=status)
+def error_response(message: str, status: int, code: str | None = None) -> JsonResponse:
+    error = {"message": message}
+    if code:
+        error["extensions"] = {"code": code}
+    return JsonResponse({"errors": [error]}, status=status)

@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class DemoConfig(AppConfig):
     name = "demo"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from . import checks  # noqa: F401  (registers them)

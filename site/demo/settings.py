@@ -12,7 +12,10 @@ import dj_database_url
 SITE_DIR = Path(__file__).resolve().parent.parent
 REPO_DIR = SITE_DIR.parent
 
-SECRET_KEY = os.environ.get("SECRET_KEY", "demo-only-not-secret")
+# Published in this file, so good for development only: with DEBUG off, the demo's system check
+# (demo/checks.py) refuses to start until SECRET_KEY is set.
+DEMO_SECRET_KEY = "demo-only-not-secret"
+SECRET_KEY = os.environ.get("SECRET_KEY", DEMO_SECRET_KEY)
 DEBUG = os.environ.get("DEBUG", "1") == "1"
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
 
@@ -48,6 +51,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # 503 with Retry-After instead of a 500 while the database or the cache is down.
+    "cms_blog.faults.ServiceUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -85,13 +90,23 @@ DATABASES = {
 }
 
 if os.environ.get("REDIS_URL"):
+    # django-redis, so that a Redis outage degrades the site instead of breaking it: every cache
+    # call that cannot reach Redis is logged and answered as a miss (docs/production.md). Wagtail
+    # caches site root paths in this cache; the blog keeps its flood counters there.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": os.environ["REDIS_URL"],
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "cms_blog_demo"),
+            "OPTIONS": {
+                "IGNORE_EXCEPTIONS": True,
+                # An unreachable Redis costs each request at most these, not a hung worker.
+                "SOCKET_CONNECT_TIMEOUT": 0.5,
+                "SOCKET_TIMEOUT": 0.5,
+            },
         }
     }
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"

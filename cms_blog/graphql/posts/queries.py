@@ -22,6 +22,7 @@ ORDERINGS = {
     PostOrderEnum.NEWEST.value: ("-date", "-id"),
     PostOrderEnum.OLDEST.value: ("date", "id"),
 }
+DEFAULT_PER_PAGE = 10
 
 
 class PostQueries(graphene.ObjectType):
@@ -30,7 +31,8 @@ class PostQueries(graphene.ObjectType):
         required=True,
         page=graphene.Int(default_value=1, description="The page number, from 1."),
         per_page=graphene.Int(
-            default_value=10, description="Posts per page, capped by CMS_BLOG['MAX_PAGE_SIZE']."
+            default_value=DEFAULT_PER_PAGE,
+            description="Posts per page, capped by CMS_BLOG['MAX_PAGE_SIZE'].",
         ),
         tag=graphene.String(description="Only posts carrying the tag with this slug."),
         search=graphene.String(description="Only posts matching these words (title, intro, body)."),
@@ -58,12 +60,16 @@ class PostQueries(graphene.ObjectType):
     def resolve_posts(
         root,
         info: GraphQLResolveInfo,
-        page: int,
-        per_page: int,
-        order: str,
+        page: int | None,
+        per_page: int | None,
+        order: str | None,
         tag: str | None = None,
         search: str | None = None,
     ) -> PostListType:
+        # The arguments are nullable: an explicit null means the default, as a missing one does.
+        page = 1 if page is None else page
+        per_page = DEFAULT_PER_PAGE if per_page is None else per_page
+        order = order or PostOrderEnum.NEWEST.value
         if page < 1 or per_page < 1:
             raise GraphQLError(_("page and perPage must be 1 or more."))
         per_page = min(per_page, blog_settings.GRAPHQL_MAX_PAGE_SIZE)

@@ -11,7 +11,7 @@ from ...comments.policy import comments_open
 from ...models import BlogPostPage, BlogPostSource, get_post_model
 from ...richtext import page_path_and_url
 from ..comments.types import CommentType
-from ..images import filter_spec
+from ..images import filter_spec, src_set_specs
 from ..loaders import BodyBlock, batch_of
 from .blocks import StreamFieldInterface, servable
 
@@ -120,7 +120,7 @@ class ImageType(DjangoObjectType):
 
     @staticmethod
     def resolve_src_set(image, info: GraphQLResolveInfo, sizes: list[int], format=None) -> str:
-        specs = [filter_spec(width=size, format=format) for size in sizes]
+        specs = src_set_specs(sizes, format)
         renditions = image.get_renditions(*specs)
         return ", ".join(
             f"{info.context.build_absolute_uri(renditions[spec].url)} {renditions[spec].width}w"
