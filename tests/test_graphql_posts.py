@@ -2,12 +2,14 @@
 
 import datetime
 import io
+from types import SimpleNamespace
 
 import pytest
 from django.core.files.base import ContentFile
 from django.utils import timezone
 from wagtail.documents import get_document_model
 
+from cms_blog.graphql.posts.types import PostType
 from tests.graphql_support import data_of, run_query
 
 TODAY = timezone.localdate()
@@ -181,6 +183,13 @@ def test_post_scalar_fields(client, make_post):
         ],
         "thumbnail": None,
     }
+
+
+def test_seo_fields_are_empty_on_a_base_page_without_them():
+    # They come from Wagtail's default base page; a site's own (WAGTAIL_PAGE_MODEL) may lack them.
+    post = SimpleNamespace(title="A post on a custom base page")
+    assert PostType.resolve_seo_title(post, None) == ""
+    assert PostType.resolve_search_description(post, None) == ""
 
 
 def test_comments_closed_after_configured_days(client, settings, make_post):

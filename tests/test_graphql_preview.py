@@ -10,7 +10,7 @@ from django.test import RequestFactory
 
 from cms_blog.models import BlogPostSource
 from cms_blog.preview import SALT, make_preview_token
-from tests.graphql_support import ENDPOINT
+from tests.graphql_support import ENDPOINT, data_of
 
 QUERY = """
 query ($id: ID, $token: String) {
@@ -66,6 +66,41 @@ def test_token_opens_a_never_published_post(client, make_post):
     post = make_post("Unpublished", live=False)
     response = ask(client, {"token": make_preview_token(post.pk)})
     assert response.json()["data"]["post"]["title"] == "Unpublished"
+
+
+DRAFT_FIELDS = "title body { ... on TextBlock { html } } sources { citation }"
+LIVE = {
+    "title": "Live title",
+    "body": [{"html": "<p>Live</p>"}],
+    "sources": [{"citation": "Live source"}],
+}
+DRAFT = {
+    "title": "Draft title",
+    "body": [{"html": "<p>Draft</p>"}],
+    "sources": [{"citation": "Draft source"}],
+}
+
+
+@pytest.mark.parametrize(
+    "document, expected",
+    [
+        # the draft first: it stands in for its post in the list that follows
+        (
+            f"query ($token: String) {{ post(token: $token) {{ {DRAFT_FIELDS} }} "
+            f"posts {{ items {{ {DRAFT_FIELDS} }} }} }}",
+            {"post": DRAFT, "posts": {"items": [DRAFT]}},
+        ),
+        # the list first: it was answered with the live post before the draft was asked for
+        (
+            f"query ($token: String) {{ posts {{ items {{ {DRAFT_FIELDS} }} }} "
+            f"post(token: $token) {{ {DRAFT_FIELDS} }} }}",
+            {"posts": {"items": [LIVE]}, "post": DRAFT},
+        ),
+    ],
+)
+def test_a_draft_and_its_live_post_in_one_document(client, edited_post, document, expected):
+    token = make_preview_token(edited_post.pk)
+    assert data_of(client, document, {"token": token}) == expected
 
 
 def expired_token(page_id: int) -> str:

@@ -3,10 +3,12 @@
 import graphene
 from graphql import GraphQLResolveInfo
 
-from ...comments.threads import comment_threads
 from ...ids import parse_id
 from ...models import Comment
+from ..loaders import prime
+from ..posts.loaders import POST
 from ..site import site_posts
+from .loaders import ThreadsLoader
 from .types import CommentType
 
 
@@ -24,4 +26,5 @@ class CommentQueries(graphene.ObjectType):
         pk = parse_id(post_id)
         if pk is None or not site_posts(info.context).filter(pk=pk).exists():
             return []
-        return comment_threads([pk])[pk]
+        prime(info.context, POST, [pk])
+        return ThreadsLoader(info.context).load(pk)

@@ -2,7 +2,7 @@
 
 import graphene
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.utils.translation import gettext as _
 from graphql import GraphQLError, GraphQLResolveInfo
 from taggit.models import Tag
@@ -10,17 +10,16 @@ from wagtail.models import Site
 
 from ...conf import blog_settings
 from ...ids import parse_id
-from ...models import BlogPostPage, get_post_model
+from ...models import BlogPostQuerySet, get_post_model
 from ...preview import mark_preview, read_preview_token
 from ...search import TooManyWords, read_results, search_posts, search_words
-from ..loaders import PostBatch, tags_with_post_counts
 from ..site import site_posts
+from .loaders import prime_posts
 from .types import PaginationType, PostListType, PostOrderEnum, PostType, TagType
 
-# "id", not "pk": search backends sort only on indexed fields, and Page indexes "id".
 ORDERINGS = {
-    PostOrderEnum.NEWEST.value: ("-date", "-id"),
-    PostOrderEnum.OLDEST.value: ("date", "id"),
+    PostOrderEnum.NEWEST.value: BlogPostQuerySet.newest_first,
+    PostOrderEnum.OLDEST.value: BlogPostQuerySet.oldest_first,
 }
 DEFAULT_PER_PAGE = 10
 
@@ -32,13 +31,13 @@ class PostQueries(graphene.ObjectType):
         page=graphene.Int(default_value=1, description="The page number, from 1."),
         per_page=graphene.Int(
             default_value=DEFAULT_PER_PAGE,
-            description="Posts per page, capped by CMS_BLOG['MAX_PAGE_SIZE'].",
+            description="Posts per page, capped by CMS_BLOG['GRAPHQL_MAX_PAGE_SIZE'].",
         ),
         tag=graphene.String(description="Only posts carrying the tag with this slug."),
         search=graphene.String(description="Only posts matching these words (title, intro, body)."),
         order=PostOrderEnum(default_value=PostOrderEnum.NEWEST.value, description="Date order."),
         description="Live, publicly visible posts of the request's site. perPage is capped by "
-        "CMS_BLOG['MAX_PAGE_SIZE'].",
+        "CMS_BLOG['GRAPHQL_MAX_PAGE_SIZE'].",
     )
     post = graphene.Field(
         PostType,
@@ -74,18 +73,16 @@ class PostQueries(graphene.ObjectType):
             raise GraphQLError(_("page and perPage must be 1 or more."))
         per_page = min(per_page, blog_settings.GRAPHQL_MAX_PAGE_SIZE)
         # A variable arrives as the enum member, the default as its value.
-        ordering = ORDERINGS[getattr(order, "value", order)]
-        posts = site_posts(info.context).order_by(*ordering)
+        posts = ORDERINGS[getattr(order, "value", order)](site_posts(info.context))
         if tag:
             posts = posts.filter(tags__slug=tag) if comparable(tag) else posts.none()
         if search and search.strip():
-            total, items = searched_page(posts, search, ordering, page, per_page)
+            total, items = searched_page(posts, search, page, per_page)
         else:
             total, items = page_of(posts, page, per_page)
         total_pages = -(-total // per_page)
-        PostBatch(items, info.context)
         return PostListType(
-            items=items,
+            items=prime_posts(info.context, items),
             pagination=PaginationType(
                 total=total,
                 count=len(items),
@@ -105,7 +102,7 @@ class PostQueries(graphene.ObjectType):
         slug: str | None = None,
         url_path: str | None = None,
         token: str | None = None,
-    ) -> BlogPostPage | None:
+    ) -> Model | None:
         if token is not None:
             return draft_post(info, token, id)
         if id is None and slug is None and url_path is None:
@@ -121,14 +118,12 @@ class PostQueries(graphene.ObjectType):
             path = "/".join(bit for bit in url_path.split("/") if bit)
             findable = site and comparable(path)
             posts = posts.filter(url_path=f"{site.root_page.url_path}{path}/" if findable else "")
-        post = posts.order_by("-date", "-pk").first()
-        if post:
-            PostBatch([post], info.context)
-        return post
+        post = posts.newest_first().first()
+        return prime_posts(info.context, [post])[0] if post else None
 
     @staticmethod
     def resolve_tags(root, info: GraphQLResolveInfo) -> list[Tag]:
-        return list(tags_with_post_counts(site_posts(info.context)).order_by("name"))
+        return list(site_posts(info.context).tags().order_by("name"))
 
 
 def comparable(text: str) -> bool:
@@ -137,7 +132,7 @@ def comparable(text: str) -> bool:
     return "\x00" not in text
 
 
-def page_of(posts: QuerySet, page: int, per_page: int) -> tuple[int, list[BlogPostPage]]:
+def page_of(posts: QuerySet, page: int, per_page: int) -> tuple[int, list[Model]]:
     """How many posts there are, and those of the page: none past the last page."""
     paginator = Paginator(posts, per_page)
     if not paginator.count or page > paginator.num_pages:
@@ -146,8 +141,8 @@ def page_of(posts: QuerySet, page: int, per_page: int) -> tuple[int, list[BlogPo
 
 
 def searched_page(
-    posts: QuerySet, search: str, ordering: tuple[str, ...], page: int, per_page: int
-) -> tuple[int, list[BlogPostPage]]:
+    posts: QuerySet, search: str, page: int, per_page: int
+) -> tuple[int, list[Model]]:
     """``page_of`` the posts matching every word of the search: none when it holds no word, or
     when the search backend refuses it all the same (logged)."""
     try:
@@ -160,7 +155,7 @@ def searched_page(
     return read_results(lambda: page_of(found, page, per_page), (0, []), words)
 
 
-def draft_post(info: GraphQLResolveInfo, token: str, id: str | None) -> BlogPostPage:  # noqa: A002
+def draft_post(info: GraphQLResolveInfo, token: str, id: str | None) -> Model:  # noqa: A002
     """The latest draft of the post a valid preview token was issued for. Every way a token
     can be wrong gives the same error, so a client learns nothing about the other pages."""
     mark_preview(info.context)
@@ -168,6 +163,5 @@ def draft_post(info: GraphQLResolveInfo, token: str, id: str | None) -> BlogPost
     page = get_post_model().objects.filter(pk=page_id).first() if page_id else None
     if page is None or (id is not None and parse_id(id) != page_id):
         raise GraphQLError(_("The preview token is invalid or has expired."))
-    draft = page.get_latest_revision_as_object()
-    PostBatch([draft], info.context, preview=True)
-    return draft
+    # The draft stands in for its post for the rest of the request, wherever the post appears.
+    return prime_posts(info.context, [page.get_latest_revision_as_object()], replace=True)[0]

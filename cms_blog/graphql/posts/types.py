@@ -1,19 +1,28 @@
 """GraphQL types of posts and what hangs off them: tags, sources, images, pagination."""
 
 import graphene
-from django.utils.html import strip_tags
+from django.db.models import Model
 from graphene_django import DjangoObjectType
 from graphql import GraphQLResolveInfo
 from taggit.models import Tag
 from wagtail.images import get_image_model
 
 from ...comments.policy import comments_open
-from ...models import BlogPostPage, BlogPostSource, get_post_model
+from ...models import Comment, get_post_model
 from ...richtext import page_path_and_url
+from ..comments.loaders import CommentCountLoader, ThreadsLoader
 from ..comments.types import CommentType
 from ..images import filter_spec, src_set_specs
-from ..loaders import BodyBlock, batch_of
 from .blocks import StreamFieldInterface, servable
+from .loaders import (
+    BodiesLoader,
+    ImagesLoader,
+    NeighboursLoader,
+    NumberedSource,
+    SourcesLoader,
+    StreamChild,
+    TagsLoader,
+)
 
 WORDS_PER_MINUTE = 200
 
@@ -33,20 +42,23 @@ class TagType(DjangoObjectType):
         # Tags and images are shared models: leave their default types to the host site.
         skip_registry = True
 
+    @staticmethod
+    def resolve_post_count(tag: Tag, info: GraphQLResolveInfo) -> int:
+        # Annotated by BlogPostQuerySet.tags(); a tag no visible post carries was not counted.
+        return getattr(tag, "post_count", 0)
 
-class SourceType(DjangoObjectType):
+
+class SourceType(graphene.ObjectType):
     number = graphene.Int(required=True, description="1-based position in the post's sources.")
     citation = graphene.String(required=True, description="The reference, as editors wrote it.")
     url = graphene.String(description="A link to the source, when it has one.")
 
     class Meta:
-        model = BlogPostSource
         name = "Source"
         description = "A numbered reference of a post; blocks cite it by number."
-        fields = ["citation"]
 
     @staticmethod
-    def resolve_url(source: BlogPostSource, info: GraphQLResolveInfo) -> str | None:
+    def resolve_url(source: NumberedSource, info: GraphQLResolveInfo) -> str | None:
         return source.url or None
 
 
@@ -85,7 +97,7 @@ class ImageType(DjangoObjectType):
         min=graphene.String(description="e.g. 400x400: cover this box."),
         format=graphene.String(description="jpeg, png, gif, webp or avif."),
         description="Null or an error when the resulting filter spec is not in "
-        "CMS_BLOG['ALLOWED_IMAGE_FILTERS'].",
+        "CMS_BLOG['GRAPHQL_IMAGE_FILTERS'].",
     )
     src_set = graphene.String(
         required=True,
@@ -181,8 +193,8 @@ class PostType(DjangoObjectType):
     )
     reading_time = graphene.Int(
         required=True,
-        description=f"Estimated minutes to read the intro, text and quotes ({WORDS_PER_MINUTE} "
-        "words a minute, at least 1).",
+        description="Estimated minutes to read the intro and the body's text "
+        f"({WORDS_PER_MINUTE} words a minute, at least 1).",
     )
     thumbnail = graphene.Field(
         ImageType, description="The image of the post's first figure, for lists and cards."
@@ -192,6 +204,8 @@ class PostType(DjangoObjectType):
         model = get_post_model()
         name = "Post"
         description = "A live, public blog post (or, with a preview token, its latest draft)."
+        # seo_title and search_description are fields of Wagtail's default base page only: a
+        # site's own base page model may not have them (see their resolvers).
         fields = [
             "id",
             "title",
@@ -200,64 +214,69 @@ class PostType(DjangoObjectType):
             "first_published_at",
             "last_published_at",
             "intro",
-            "seo_title",
-            "search_description",
         ]
 
     @staticmethod
-    def resolve_url(post: BlogPostPage, info: GraphQLResolveInfo) -> str:
+    def resolve_url(post: Model, info: GraphQLResolveInfo) -> str:
         return page_path_and_url(post, info.context)[1]
 
     @staticmethod
-    def resolve_url_path(post: BlogPostPage, info: GraphQLResolveInfo) -> str:
+    def resolve_url_path(post: Model, info: GraphQLResolveInfo) -> str:
         return page_path_and_url(post, info.context)[0]
 
     @staticmethod
-    def resolve_tags(post: BlogPostPage, info: GraphQLResolveInfo) -> list[Tag]:
-        return batch_of(post, info.context).tags(post)
+    def resolve_seo_title(post: Model, info: GraphQLResolveInfo) -> str:
+        return getattr(post, "seo_title", "")
 
     @staticmethod
-    def resolve_body(post: BlogPostPage, info: GraphQLResolveInfo) -> list[BodyBlock]:
-        return [block for block in batch_of(post, info.context).body(post) if servable(block)]
+    def resolve_search_description(post: Model, info: GraphQLResolveInfo) -> str:
+        return getattr(post, "search_description", "")
 
     @staticmethod
-    def resolve_sources(post: BlogPostPage, info: GraphQLResolveInfo) -> list[BlogPostSource]:
-        return list(batch_of(post, info.context).sources(post).values())
+    def resolve_tags(post: Model, info: GraphQLResolveInfo) -> list[Tag]:
+        return TagsLoader(info.context).load(post.pk)
 
     @staticmethod
-    def resolve_comments_open(post: BlogPostPage, info: GraphQLResolveInfo) -> bool:
+    def resolve_body(post: Model, info: GraphQLResolveInfo) -> list[StreamChild]:
+        return [child for child in BodiesLoader(info.context).load(post.pk) if servable(child)]
+
+    @staticmethod
+    def resolve_sources(post: Model, info: GraphQLResolveInfo) -> list[NumberedSource]:
+        return list(SourcesLoader(info.context).load(post.pk).values())
+
+    @staticmethod
+    def resolve_comments_open(post: Model, info: GraphQLResolveInfo) -> bool:
         return comments_open(post)
 
     @staticmethod
-    def resolve_comment_count(post: BlogPostPage, info: GraphQLResolveInfo) -> int:
-        return batch_of(post, info.context).comment_counts[post.pk]
+    def resolve_comment_count(post: Model, info: GraphQLResolveInfo) -> int:
+        return CommentCountLoader(info.context).load(post.pk)
 
     @staticmethod
-    def resolve_comments(post: BlogPostPage, info: GraphQLResolveInfo):
-        return batch_of(post, info.context).threads[post.pk]
+    def resolve_comments(post: Model, info: GraphQLResolveInfo) -> list[Comment]:
+        return ThreadsLoader(info.context).load(post.pk)
 
     @staticmethod
-    def resolve_previous_post(post: BlogPostPage, info: GraphQLResolveInfo):
-        return batch_of(post, info.context).neighbours(post)[0]
+    def resolve_previous_post(post: Model, info: GraphQLResolveInfo) -> Model | None:
+        return (NeighboursLoader(info.context).load(post.pk) or (None, None))[0]
 
     @staticmethod
-    def resolve_next_post(post: BlogPostPage, info: GraphQLResolveInfo):
-        return batch_of(post, info.context).neighbours(post)[1]
+    def resolve_next_post(post: Model, info: GraphQLResolveInfo) -> Model | None:
+        return (NeighboursLoader(info.context).load(post.pk) or (None, None))[1]
 
     @staticmethod
-    def resolve_reading_time(post: BlogPostPage, info: GraphQLResolveInfo) -> int:
+    def resolve_reading_time(post: Model, info: GraphQLResolveInfo) -> int:
         texts = [post.intro]
-        for child in post.body.raw_data:
-            if child["type"] == "text":
-                texts.append(strip_tags(child["value"]))
-            elif child["type"] == "quote":
-                texts.append(child["value"].get("text") or "")
+        texts += [
+            child.block.plain_text(child.value)
+            for child in BodiesLoader(info.context).load(post.pk)
+        ]
         words = sum(len(text.split()) for text in texts)
         return max(1, round(words / WORDS_PER_MINUTE))
 
     @staticmethod
-    def resolve_thumbnail(post: BlogPostPage, info: GraphQLResolveInfo):
-        return batch_of(post, info.context).images.get(post.first_figure_image_id)
+    def resolve_thumbnail(post: Model, info: GraphQLResolveInfo):
+        return ImagesLoader(info.context).load(post.pk).get(post.first_figure_image_id)
 
 
 class PostOrderEnum(graphene.Enum):
