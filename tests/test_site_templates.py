@@ -1,0 +1,66 @@
+"""The blog inside a site's own templates: Wagtail's starter base.html, one description tag per
+post."""
+
+import re
+from pathlib import Path
+
+import pytest
+import wagtail
+from bs4 import BeautifulSoup
+from django.template import Context, Engine
+
+REPO = Path(__file__).resolve().parent.parent
+STARTER_TEMPLATE = Path(wagtail.__file__).parent / "project_template/project_name/templates"
+
+
+def starter_base_html() -> str:
+    """The base.html `wagtail start mysite` writes (rendered the way startproject renders it),
+    with the meta block docs/installation.md adds after its <title>."""
+    template = (STARTER_TEMPLATE / "base.html").read_text()
+    base = Engine().from_string(template).render(Context({"project_name": "mysite"}))
+    assert base.count("</title>") == 1
+    return base.replace("</title>", "</title>\n{% block meta %}{% endblock %}")
+
+
+# The minimal base.html of docs/installation.md, which prints the search description too.
+MINIMAL_BASE = re.search(
+    r"```django\n(.*?)```",
+    (REPO / "docs/installation.md").read_text().split("## 5. Check your `base.html`")[1],
+    re.S,
+).group(1)
+
+
+@pytest.fixture(params=["starter", "minimal"])
+def site_base(request, tmp_path, settings) -> str:
+    """Render the blog inside Wagtail's starter base.html, or the docs' minimal one."""
+    (tmp_path / "base.html").write_text(
+        starter_base_html() if request.param == "starter" else MINIMAL_BASE
+    )
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path]}]
+    return request.param
+
+
+@pytest.mark.parametrize(
+    ("fields", "descriptions"),
+    [
+        # the Promote tab's search description, printed by base.html
+        ({"intro": "The intro.", "search_description": "For search."}, ["For search."]),
+        # no search description: the blog's meta block gives the intro instead
+        ({"intro": "The intro.", "search_description": ""}, ["The intro."]),
+        # neither: no tag at all rather than an empty one
+        ({"intro": "", "search_description": ""}, []),
+    ],
+)
+def test_a_post_has_one_description(client, make_post, site_base, fields, descriptions):
+    post = make_post("Vienna", **fields)
+    soup = BeautifulSoup(client.get(post.url).content, "html.parser")
+    assert [tag["content"] for tag in soup.select("meta[name=description]")] == descriptions
+    # the rest of the blog's meta block reaches the page
+    assert soup.select_one("link[rel=canonical]")["href"].endswith(post.url)
+    assert soup.select_one("link[rel=alternate][type='application/rss+xml']")
+
+
+def test_starter_base_html_passes_the_checks_once_it_has_the_meta_block(site_base):
+    from cms_blog.checks import check_base_template
+
+    assert check_base_template() == []
