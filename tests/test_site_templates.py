@@ -1,13 +1,16 @@
 """The blog inside a site's own templates: Wagtail's starter base.html, one description tag per
-post."""
+post, and valid HTML where a validator has objected."""
 
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 import wagtail
 from bs4 import BeautifulSoup
 from django.template import Context, Engine
+
+from cms_blog.models import Comment
 
 REPO = Path(__file__).resolve().parent.parent
 STARTER_TEMPLATE = Path(wagtail.__file__).parent / "project_template/project_name/templates"
@@ -64,3 +67,35 @@ def test_starter_base_html_passes_the_checks_once_it_has_the_meta_block(site_bas
     from cms_blog.checks import check_base_template
 
     assert check_base_template() == []
+
+
+# HTML's valid global date and time string: at most three digits of a second's fraction.
+HTML_DATETIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d{1,3})?)?(Z|[+-]\d\d:?\d\d)$")
+
+
+@pytest.mark.parametrize(
+    ("time_zone", "created_at", "expected"),
+    [
+        # microseconds, as the database stores them: dropped
+        ("UTC", datetime(2026, 3, 1, 9, 30, 5, 123456, tzinfo=UTC), "2026-03-01T09:30:05+0000"),
+        # the site's time zone, with its offset on that day
+        ("Europe/Vienna", datetime(2026, 7, 1, 12, 0, tzinfo=UTC), "2026-07-01T14:00:00+0200"),
+    ],
+)
+def test_comment_time_is_a_valid_html_datetime(
+    client, make_post, settings, time_zone, created_at, expected
+):
+    settings.TIME_ZONE = time_zone
+    post = make_post("Vienna")
+    comment = Comment.objects.create(
+        post=post,
+        author_name="Clara",
+        author_email="clara@example.com",
+        body="Well put.",
+        status=Comment.Status.APPROVED,
+    )
+    Comment.objects.filter(pk=comment.pk).update(created_at=created_at)  # past auto_now_add
+    soup = BeautifulSoup(client.get(post.url).content, "html.parser")
+    value = soup.select_one(f"#comment-{comment.pk} time")["datetime"]
+    assert value == expected
+    assert HTML_DATETIME.match(value)
