@@ -8,6 +8,7 @@ from django.template.loader_tags import BlockNode, ExtendsNode
 from django.urls import NoReverseMatch, Resolver404, get_script_prefix, resolve, reverse
 
 from .conf import DEFAULTS, user_settings
+from .docs import docs_url
 
 REQUIRED_APPS = [
     "wagtail",
@@ -51,16 +52,6 @@ def check_settings(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
                 )
             )
     return errors
-
-
-# The repository's docs: an installed package has no docs/ folder to point a hint at. The same
-# repository as pyproject.toml's project URLs (tests/test_checks.py keeps them together).
-DOCS_URL = "https://github.com/cms-blog/wagtail-cms-blog/blob/main/docs/"
-
-
-def docs_url(page: str, anchor: str = "") -> str:
-    """The absolute URL of a page of the docs (and an anchor in it)."""
-    return f"{DOCS_URL}{page}" + (f"#{anchor}" if anchor else "")
 
 
 def rendered_blocks(chain: list[Template]) -> set[str]:

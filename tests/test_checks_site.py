@@ -12,7 +12,8 @@ from django.test import override_settings
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
 
-from cms_blog.checks import DOCS_URL, check_base_template, check_urls
+from cms_blog.checks import check_base_template, check_urls
+from cms_blog.docs import DOCS_URL
 
 REPO = Path(__file__).resolve().parent.parent
 FULL_BASE = (

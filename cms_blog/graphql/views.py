@@ -19,6 +19,7 @@ from django.http import (
     QueryDict,
 )
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils.cache import patch_cache_control
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
@@ -27,6 +28,7 @@ from graphene_django.views import GraphQLView, HttpError
 from graphql import GraphQLError
 
 from ..conf import blog_settings
+from ..docs import docs_url
 from .limits import validation_rules
 from .preview import is_preview
 
@@ -39,6 +41,8 @@ logger = logging.getLogger("cms_blog.graphql")
 # would need one too, but carries no variables, and graphql.org no longer recommends it: one
 # format is one path to guard.
 POST_CONTENT_TYPE = "application/json"
+# Both GraphiQL pages render GraphiQL into this element, which is empty until then.
+GRAPHIQL_ROOT = b'<div id="editor">'
 
 
 def graphiql_enabled() -> bool:
@@ -111,16 +115,27 @@ class BlogGraphQLView(GraphQLView):
     def render_graphiql(self, request: HttpRequest, **data) -> HttpResponse:
         """GraphiQL from the site's own static files when graphene-django-graphiql-static is
         installed (the ``graphiql`` extra), else graphene-django's page, which loads it from a
-        CDN."""
-        if not apps.is_installed("graphene_django_graphiql_static"):
-            return super().render_graphiql(request, **data)
-        from graphene_django_graphiql_static.views import GraphiQLOfflineView
+        CDN; either way with the blog's explanation in GraphiQL's place, which GraphiQL replaces
+        when it starts and which stays when its scripts cannot load."""
+        if apps.is_installed("graphene_django_graphiql_static"):
+            from graphene_django_graphiql_static.views import GraphiQLOfflineView
 
-        # Its page loads the same libraries; the integrity hashes must be those of its copies.
-        hashes = {
-            name: getattr(GraphiQLOfflineView, name) for name in data if name.endswith("_sri")
-        }
-        return render(request, GraphiQLOfflineView.graphiql_template, {**data, **hashes})
+            # Its page loads the same libraries; the integrity hashes must be those of its copies.
+            hashes = {
+                name: getattr(GraphiQLOfflineView, name) for name in data if name.endswith("_sri")
+            }
+            response = render(request, GraphiQLOfflineView.graphiql_template, {**data, **hashes})
+        else:
+            response = super().render_graphiql(request, **data)
+        fallback = render_to_string(
+            "cms_blog/graphiql_fallback.html",
+            {"docs_url": docs_url("graphql.md", "graphiql")},
+            request=request,
+        )
+        response.content = response.content.replace(
+            GRAPHIQL_ROOT + b"</div>", GRAPHIQL_ROOT + fallback.encode() + b"</div>", 1
+        )
+        return response
 
     @staticmethod
     def format_error(error: Exception) -> dict:
