@@ -1,5 +1,5 @@
 """The blog inside a site's own templates: Wagtail's starter base.html, one description tag per
-post, and valid HTML where a validator has objected."""
+post, the width of the blog's column, and valid HTML where a validator has objected."""
 
 import re
 from datetime import UTC, datetime
@@ -14,6 +14,7 @@ from cms_blog.models import Comment
 
 REPO = Path(__file__).resolve().parent.parent
 STARTER_TEMPLATE = Path(wagtail.__file__).parent / "project_template/project_name/templates"
+CSS = REPO / "cms_blog/static/cms_blog/cms_blog.css"
 
 
 def starter_base_html() -> str:
@@ -67,6 +68,29 @@ def test_starter_base_html_passes_the_checks_once_it_has_the_meta_block(site_bas
     from cms_blog.checks import check_base_template
 
     assert check_base_template() == []
+
+
+def css_rem(name: str, css: str) -> float:
+    return float(re.search(rf"{name}:\s*([\d.]+)rem;", css).group(1))
+
+
+def test_column_width_is_one_value_in_css_sizes_and_docs():
+    """The figure's ``sizes`` tells the browser the column's width, which --blog-measure and
+    --blog-gutter set; docs/templates.md shows the same default."""
+    css = CSS.read_text()
+    measure, gutter = css_rem("--blog-measure", css), css_rem("--blog-gutter", css)
+    figure = (REPO / "cms_blog/templates/cms_blog/blocks/figure_block.html").read_text()
+    [sizes] = re.findall(r'sizes="([^"]+)"', figure)
+    assert sizes == (
+        f"(max-width: {measure + 2 * gutter:g}rem) calc(100vw - {2 * gutter:g}rem), {measure:g}rem"
+    )
+    docs = (REPO / "docs/templates.md").read_text()
+    assert css_rem("--blog-measure", docs) == measure
+    assert css_rem("--blog-gutter", docs) == gutter
+    # and the column uses them
+    assert re.search(
+        r"\.cms-blog-listing, \.cms-blog-article \{[^}]*max-width: var\(--blog-measure\)", css
+    )
 
 
 # HTML's valid global date and time string: at most three digits of a second's fraction.
