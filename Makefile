@@ -17,7 +17,7 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/python site/manage.py
 INSTALLED := $(VENV)/.installed
 
-.PHONY: demo test lint format benchmark screenshots clean
+.PHONY: demo test install print-venv lint format benchmark screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,12 @@ $(BIN)/python:
 $(INSTALLED): $(BIN)/python pyproject.toml
 	$(BIN)/pip install --quiet -e ".[test]" $(DJANGO_SPEC)
 	touch $@
+
+install: $(INSTALLED)
+
+# The corner's virtualenv, for scripts: `make -s PYTHON=… DJANGO=… print-venv`.
+print-venv:
+	@echo $(VENV)
 
 demo: $(INSTALLED)
 	$(MANAGE) migrate --no-input
