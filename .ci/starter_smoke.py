@@ -60,6 +60,10 @@ expect(
     Path(cms_blog.__file__).resolve().is_relative_to(Path(sys.prefix).resolve()),
     f"cms_blog comes from the virtualenv's wheel ({cms_blog.__file__})",
 )
+expect(
+    (Path(cms_blog.__file__).parent / "graphql/possibleTypes.json").is_file(),
+    "the wheel ships graphql/possibleTypes.json",
+)
 home = Site.objects.get(is_default_site=True).root_page
 index = home.add_child(instance=BlogIndexPage(title="Blog", slug="blog"))
 body = [
