@@ -80,7 +80,9 @@ class Changes:
         """Record that the post is ``now`` live, hidden or deleted; what the public saw before
         is what the transaction's first change of the post found."""
         change = self.posts.setdefault(post.pk, PostChange(was_live=was_live, now=now))
-        change.now = now
+        # Deleted is final: Wagtail may unpublish the page after the delete began.
+        if change.now != DELETED:
+            change.now = now
         return change
 
     def __call__(self) -> None:

@@ -101,6 +101,8 @@ class WebhookEndpointViewSet(ModelViewSet):
     menu_label = _("Webhook endpoints")
     add_to_settings_menu = True
     index_view_class = EndpointIndexView
+    # Nothing refers to endpoints or deliveries; indexing them would run a task on every save.
+    add_to_reference_index = False
     form_fields = ["name", "url", "events", "is_active", "secret"]
     list_display = ["name", "url", "is_active"]
     copy_view_enabled = False
@@ -114,6 +116,9 @@ class WebhookEndpointViewSet(ModelViewSet):
                 widget=forms.CheckboxSelectMultiple,
                 required=False,
             )
+        if db_field.name == "url":
+            # Django 6's default, without its deprecation warning on 5.2.
+            kwargs["assume_scheme"] = "https"
         return super().formfield_for_dbfield(db_field, **kwargs)
 
     def get_urlpatterns(self) -> list:
@@ -129,6 +134,7 @@ class WebhookDeliveryViewSet(ModelViewSet):
     icon = "list-ul"
     menu_label = _("Webhook deliveries")
     add_to_settings_menu = True
+    add_to_reference_index = False
     list_display = ["event", "endpoint", "status", "attempts", "last_status_code", "created_at"]
     list_filter = ["status", "event", "endpoint"]
     inspect_view_enabled = True

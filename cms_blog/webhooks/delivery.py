@@ -83,11 +83,14 @@ def deliver_due(limit: int = 100) -> int:
 
 
 def claim(delivery_id: int) -> WebhookDelivery | None:
-    """The delivery, when it is still to be sent and nobody else took it. Taking it moves its
-    ``next_attempt_at`` to a lease's end, in one conditional UPDATE."""
+    """The delivery, when it is due and nobody else took it. Taking it moves its
+    ``next_attempt_at`` to a lease's end, in one conditional UPDATE: another worker, or
+    ``deliver_webhooks``, finds it not due."""
+    # A second's grace: a deferred task may start a moment before its run_after.
+    due = timezone.now() + timedelta(seconds=1)
     delivery = (
         WebhookDelivery.objects.select_related("endpoint")
-        .filter(pk=delivery_id, status__in=TO_SEND)
+        .filter(pk=delivery_id, status__in=TO_SEND, next_attempt_at__lte=due)
         .first()
     )
     if delivery is None:

@@ -85,16 +85,13 @@ def send_test_event(endpoint: WebhookEndpoint) -> WebhookDelivery:
 
 def queue(event: str, data: dict, endpoints: list[WebhookEndpoint]) -> list[WebhookDelivery]:
     """Log one delivery of ``event`` per endpoint and queue each as a task."""
-    timestamp = timezone.now().isoformat().replace("+00:00", "Z")
+    now = timezone.now()
+    timestamp = now.isoformat().replace("+00:00", "Z")
     payload = {"type": event, "timestamp": timestamp, "data": data}
     deliveries = WebhookDelivery.objects.bulk_create(
         [
-            WebhookDelivery(
-                endpoint=endpoint,
-                event=event,
-                payload=payload,
-                next_attempt_at=delivery.lease_end(),
-            )
+            # Due at once: the task sends it, or deliver_webhooks should the task never run.
+            WebhookDelivery(endpoint=endpoint, event=event, payload=payload, next_attempt_at=now)
             for endpoint in endpoints
         ]
     )
