@@ -4,10 +4,12 @@ the webhook events it sends.
 =====================================  ==========================================================
 change (signal)                        tags invalidated; webhook event
 =====================================  ==========================================================
-a post goes live: published, scheduled ``post:<id>``, its neighbours' ``post:`` tags, ``posts``,
-go-live (``page_published``)            ``tags``; ``post.published``
-a live post re-published, a revision   the same; ``post.updated``
-published, moved, its slug changed
+a post goes live: published, scheduled ``post:<id>``, its new neighbours' ``post:`` tags,
+go-live (``page_published``)            ``posts``, ``tags``; ``post.published``
+a live post published again, a         ``post:<id>``, ``posts``, ``tags`` (its new neighbours'
+revision published                      tags too when its date changed); ``post.updated``
+a live post moved (``post_page_move``)  ``post:<id>``, its new neighbours' tags, ``posts``,
+                                        ``tags``; ``post.updated``
 a post unpublished or expired          ``post:<id>``, ``comments:<id>``, ``posts``, ``tags``;
 (``page_unpublished``)                  ``post.unpublished``
 a post deleted (``pre_delete``)        the same; ``post.deleted``
@@ -20,10 +22,13 @@ a post's public discussion changed     ``comments:<id>`` (``discussion_changed``
 the ``CMS_BLOG`` settings changed      ``cms_blog``, once, by the first process serving with them
 =====================================  ==========================================================
 
+The old neighbours of a post that moves or goes show it: its own tag reaches them.
+
 A transaction's changes are gathered while it runs and acted on once, after it commits (never if
-it rolls back): a post published and unpublished in one transaction sends one event, a deleted
-post's unpublishing none. Acting means marking the tags in Django's cache and queueing the CDN
-purge and the webhook deliveries as tasks, so a save never waits on a network.
+it rolls back): a post published and unpublished in one transaction sends nothing, a deleted
+post one event (Wagtail unpublishes it first). Acting means marking the tags in Django's cache
+and queueing the CDN purge and the webhook deliveries as tasks, so a save never waits on a
+network.
 """
 
 import logging
@@ -35,7 +40,7 @@ from django.db.models.signals import post_delete, post_save, pre_delete, pre_sav
 from taggit.models import Tag
 from wagtail.images import get_image_model
 from wagtail.models import Page, ReferenceIndex
-from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
+from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from .cache import invalidation
 from .cache.tags import ALL, POSTS, TAGS, comments_tag, post_tag
@@ -54,6 +59,9 @@ class PostChange:
 
     was_live: bool
     now: str
+    # Whether it took a new place among the posts (appeared, moved, re-dated): its neighbours
+    # changed, and so did theirs.
+    placed: bool = False
     # A deleted post's id, slug, URL and tags, read before its rows went (for webhooks).
     snapshot: dict | None = None
 
@@ -76,10 +84,11 @@ class Changes:
     # Set once acted on: later changes of the same connection start a new batch.
     done: bool = False
 
-    def post(self, post: Page, now: str, *, was_live: bool) -> PostChange:
+    def post(self, post: Page, now: str, *, was_live: bool, placed: bool = False) -> PostChange:
         """Record that the post is ``now`` live, hidden or deleted; what the public saw before
         is what the transaction's first change of the post found."""
         change = self.posts.setdefault(post.pk, PostChange(was_live=was_live, now=now))
+        change.placed |= placed
         # Deleted is final: Wagtail may unpublish the page after the delete began.
         if change.now != DELETED:
             change.now = now
@@ -104,9 +113,11 @@ class Changes:
         if public:
             tags |= {POSTS, TAGS, *map(post_tag, public)}
             tags |= {comments_tag(pk) for pk in public if self.posts[pk].now != LIVE}
-            live = [pk for pk in public if self.posts[pk].now == LIVE]
-            # A post that appears or moves changes the previous/next links of its new neighbours.
-            neighbours = get_post_model().objects.visible().neighbours(live) if live else {}
+            placed = [pk for pk in public if self.posts[pk].now == LIVE and self.posts[pk].placed]
+            # A post that appears or moves changes the previous/next links of its new neighbours
+            # (its old ones show it: its own tag reaches them).
+            visible = get_post_model().objects.visible()
+            neighbours = visible.neighbours(placed) if placed else {}
             tags |= {post_tag(n.pk) for pair in neighbours.values() for n in pair if n}
         if self.image_ids:
             tags |= {post_tag(pk) for pk in posts_using_images(self.image_ids)}
@@ -158,24 +169,27 @@ def posts_using_images(image_ids: Iterable[int]) -> set[int]:
 # Receivers -------------------------------------------------------------------------------------
 
 
-WAS_LIVE = "_cms_blog_was_live"
+BEFORE = "_cms_blog_before"
 
 
 def before_post_save(instance: Page, update_fields=None, raw=False, **kwargs) -> None:
-    # Publishing saves the post with live=True: whether it was live already tells "published" from
-    # "updated". Saves of some fields only (a draft revision) never change what is live.
+    # Publishing saves the post with live=True: how it was stored tells "published" from
+    # "updated", and whether it took a new place (re-dated) among the posts. Saves of some fields
+    # only (a draft revision) never change what is live.
     if raw or (update_fields is not None and "live" not in update_fields) or not instance.live:
         return
+    stored = get_post_model().objects.filter(pk=instance.pk).values_list("live", "date").first()
     # Kept on the instance: Wagtail sends page_published after save()'s own transaction.
-    stored = Page.objects.filter(pk=instance.pk, live=True)
-    setattr(instance, WAS_LIVE, bool(instance.pk) and stored.exists())
+    setattr(instance, BEFORE, stored if instance.pk else None)
 
 
 def post_published(instance: Page, **kwargs) -> None:
     if not instance.live:  # scheduled: Wagtail sends the signal before the go-live time, too
         return
-    was_live = instance.__dict__.pop(WAS_LIVE, True)
-    _record(lambda changes: changes.post(instance, LIVE, was_live=was_live))
+    # Not saved through before_post_save (an alias, say): assume the most that may have changed.
+    was_live, date = instance.__dict__.pop(BEFORE, None) or (False, None)
+    placed = not was_live or date != instance.date
+    _record(lambda changes: changes.post(instance, LIVE, was_live=was_live, placed=placed))
 
 
 def post_unpublished(instance: Page, **kwargs) -> None:
@@ -185,7 +199,7 @@ def post_unpublished(instance: Page, **kwargs) -> None:
 
 def post_moved(instance: Page, **kwargs) -> None:
     if Page.objects.filter(pk=instance.pk, live=True).exists():
-        _record(lambda changes: changes.post(instance, LIVE, was_live=True))
+        _record(lambda changes: changes.post(instance, LIVE, was_live=True, placed=True))
 
 
 def before_post_delete(instance: Page, **kwargs) -> None:
@@ -249,11 +263,10 @@ def connect() -> None:
         (page_published, post_published, post_model),
         (page_unpublished, post_unpublished, post_model),
         (post_page_move, post_moved, post_model),
-        (page_slug_changed, post_moved, post_model),
         (pre_delete, before_post_delete, post_model),
         *[
             (signal, index_changed, index_model)
-            for signal in (page_published, page_unpublished, post_page_move, page_slug_changed)
+            for signal in (page_published, page_unpublished, post_page_move)
         ],
         (post_delete, index_changed, index_model),
         (post_save, image_changed, image_model),

@@ -98,22 +98,34 @@ def test_publishing_a_new_post_purges_it_its_new_neighbour_and_the_lists(purged,
     assert tags == {*post_tags(draft, newer), "posts", "tags"}
 
 
-def test_republishing_a_live_post_purges_it_both_neighbours_and_the_lists(purged, three):
-    older, middle, newer, _ = three
+def test_republishing_a_live_post_purges_it_and_the_lists(purged, three):
+    # Its neighbours' pages show its title: they carry its tag.
+    _, middle, _, _ = three
 
     assert purged(lambda: republish(middle, title="Middle, revised")) == {
-        *post_tags(older, middle, newer),
+        *post_tags(middle),
         "posts",
         "tags",
     }
 
 
-def test_publishing_an_old_revision_purges_like_any_publish(purged, three):
+def test_a_post_redated_among_others_purges_its_new_neighbours_too(purged, three, make_post):
     older, middle, newer, _ = three
+    newest = make_post("Newest", date=START + 3 * DAY)
+    settle()
+
+    tags = purged(lambda: republish(older, date=START + 4 * DAY))
+
+    # The new neighbour's page links to it now; the old ones carry its tag already.
+    assert tags == {*post_tags(older, newest), "posts", "tags"}
+
+
+def test_publishing_an_old_revision_purges_like_any_publish(purged, three):
+    _, middle, _, _ = three
     first = middle.revisions.order_by("created_at").first()
     republish(middle, title="Middle, revised")
 
-    assert purged(first.publish) == {*post_tags(older, middle, newer), "posts", "tags"}
+    assert purged(first.publish) == {*post_tags(middle), "posts", "tags"}
 
 
 @pytest.mark.parametrize(
