@@ -18,9 +18,10 @@ from cms_blog import changes
 from cms_blog.cache import invalidation
 from cms_blog.cache.purgers import TagPurger
 from cms_blog.cache.store import TaggedCache, now
-from cms_blog.models import Comment, get_index_model, get_post_model
+from cms_blog.models import get_index_model, get_post_model
 from tests.factories import make_comment
 from tests.pending_changes import settle
+from tests.test_frontend_cache import DISCUSSION_CHANGES
 
 DAY = datetime.timedelta(days=1)
 START = datetime.date(2024, 1, 1)
@@ -247,24 +248,7 @@ def test_tag_changes_purge_the_tag_lists_and_the_tagged_posts(purged, three, cha
     }
 
 
-@pytest.mark.parametrize(
-    ("status", "change", "purges"),
-    [
-        # approved, by either path
-        ("pending", lambda c: c.approve(), True),
-        ("pending", lambda c: Comment.objects.filter(pk=c.pk).approve(), True),
-        # removed: spam, trash, back to the queue, deleted
-        ("approved", lambda c: c.mark_spam(), True),
-        ("approved", lambda c: Comment.objects.filter(pk=c.pk).trash(), True),
-        ("approved", lambda c: setattr(c, "status", "pending") or c.save(), True),
-        ("approved", lambda c: c.delete(), True),
-        # edited while public
-        ("approved", lambda c: setattr(c, "body", "Edited") or c.save(), True),
-        # never public
-        ("pending", lambda c: c.mark_spam(), False),
-        ("spam", lambda c: c.delete(), False),
-    ],
-)
+@pytest.mark.parametrize(("status", "change", "purges"), DISCUSSION_CHANGES)
 def test_discussion_changes_purge_the_posts_discussion(purged, post, status, change, purges):
     comment = make_comment(post, status=status)
 
