@@ -206,7 +206,7 @@ def before_post_delete(instance: Page, **kwargs) -> None:
     # Wagtail unpublishes a deleted page first, in memory only: this transaction knows it was live.
     known = getattr(_current(), "posts", {}).get(instance.pk)
     was_live = known.was_live if known else instance.live
-    snapshot = events.post_snapshot(instance) if was_live and events.wanted() else None
+    snapshot = events.deleted_snapshot(instance) if was_live else None
 
     def deleted(changes: Changes) -> None:
         changes.post(instance, DELETED, was_live=was_live).snapshot = snapshot

@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 from standardwebhooks import Webhook
+from wagtail.models import PageViewRestriction
 
 from cms_blog.models import Comment, WebhookDelivery, WebhookEndpoint, get_post_model
 from cms_blog.models.webhooks import new_secret
@@ -144,6 +145,17 @@ def test_comments_of_posts_the_public_cannot_see_send_nothing(post, receiver, co
     get_post_model().objects.filter(pk=post.pk).update(live=False)
 
     committed(held.approve)
+
+    assert receiver.requests == []
+
+
+@pytest.mark.parametrize(
+    "change", [republish, lambda post: live(post).unpublish(), lambda post: live(post).delete()]
+)
+def test_posts_behind_a_login_send_nothing(post, receiver, committed, change):
+    PageViewRestriction.objects.create(page=post.get_parent(), restriction_type="login")
+
+    committed(lambda: change(post))
 
     assert receiver.requests == []
 

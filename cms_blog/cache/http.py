@@ -93,12 +93,14 @@ def is_shareable(request: HttpRequest, response: HttpResponse) -> bool:
     """Whether a shared cache may give ``response`` to every reader making ``request``."""
     user = getattr(request, "user", None)
     session = getattr(request, "session", None)
+    cache_control = response.get("Cache-Control", "")
     return (
         request.method in ("GET", "HEAD")
         and not request.COOKIES
         and not (user is not None and user.is_authenticated)
         and response.status_code == 200
-        and "private" not in response.get("Cache-Control", "")
+        and "private" not in cache_control
+        and "no-store" not in cache_control
         and not response.cookies
         # A CSRF token was used: CsrfViewMiddleware is about to set the reader's own cookie.
         and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")

@@ -26,11 +26,6 @@ from ..richtext import page_path_and_url
 from . import delivery
 
 
-def wanted() -> bool:
-    """Whether any endpoint listens at all (saves building payloads nobody receives)."""
-    return WebhookEndpoint.objects.filter(is_active=True).exists()
-
-
 def post_snapshot(post: Page) -> dict:
     """What the events say about a post: its id, slug, URL and tags."""
     path, url = page_path_and_url(post, None)
@@ -43,16 +38,30 @@ def post_snapshot(post: Page) -> dict:
     }
 
 
+def deleted_snapshot(post: Page) -> dict | None:
+    """A post's snapshot read before it is deleted, for ``post.deleted``; None when nobody
+    listens or the public could not see the post (a view restriction)."""
+    if not WebhookEndpoint.objects.filter(is_active=True).exists():
+        return None
+    if not get_post_model().objects.public().filter(pk=post.pk).exists():
+        return None
+    return post_snapshot(post)
+
+
 def announce_post(event: str, post_id: int, *, snapshot: dict | None = None) -> None:
-    """Queue ``event`` (``post.published``…) for ``post_id``; ``snapshot``: a deleted post's."""
+    """Queue ``event`` (``post.published``…) for ``post_id``, a post the public can see (or saw:
+    for ``post.unpublished``, one without a view restriction); ``post.deleted`` needs the
+    ``deleted_snapshot``."""
     endpoints = _listening(event)
     if not endpoints:
         return
+    if event != "post.deleted":
+        posts = get_post_model().objects
+        seen = posts.visible() if event in ("post.published", "post.updated") else posts.public()
+        post = seen.filter(pk=post_id).first()
+        snapshot = post_snapshot(post) if post is not None else None
     if snapshot is None:
-        post = get_post_model().objects.filter(pk=post_id).first()
-        if post is None:
-            return
-        snapshot = post_snapshot(post)
+        return
     tags = [post_tag(post_id), POSTS, TAGS]
     if event in ("post.unpublished", "post.deleted"):
         tags.append(comments_tag(post_id))
