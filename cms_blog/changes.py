@@ -35,6 +35,7 @@ import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from django.apps import apps
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from taggit.models import Tag
@@ -257,7 +258,6 @@ def removed(comment: Comment, **kwargs) -> None:
 def connect() -> None:
     """Connect the receivers (``CmsBlogConfig.ready``)."""
     post_model, index_model = get_post_model(), get_index_model()
-    image_model = get_image_model()
     receivers = [
         (pre_save, before_post_save, post_model),
         (page_published, post_published, post_model),
@@ -269,15 +269,20 @@ def connect() -> None:
             for signal in (page_published, page_unpublished, post_page_move)
         ],
         (post_delete, index_changed, index_model),
-        (post_save, image_changed, image_model),
-        (pre_delete, before_image_delete, image_model),
-        (post_delete, rendition_deleted, image_model.get_rendition_model()),
         (post_save, tag_changed, Tag),
         (pre_delete, tag_changed, Tag),
         (discussion_changed, discussion, None),
         (comment_approved, approved, None),
         (comment_removed, removed, None),
     ]
+    # Without wagtail.images the system checks report the missing app (cms_blog.E001).
+    if apps.is_installed("wagtail.images"):
+        image_model = get_image_model()
+        receivers += [
+            (post_save, image_changed, image_model),
+            (pre_delete, before_image_delete, image_model),
+            (post_delete, rendition_deleted, image_model.get_rendition_model()),
+        ]
     for signal, receiver, sender in receivers:
         signal.connect(
             receiver, sender=sender, dispatch_uid=f"cms_blog.changes.{receiver.__name__}"
