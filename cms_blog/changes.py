@@ -161,7 +161,7 @@ def posts_using_images(image_ids: Iterable[int]) -> set[int]:
     references = ReferenceIndex.objects.filter(
         to_content_type_id=ReferenceIndex._get_base_content_type(image_model),
         to_object_id__in=[str(pk) for pk in image_ids],
-        base_content_type_id=ReferenceIndex._get_base_content_type(Page),
+        base_content_type_id=ReferenceIndex._get_base_content_type(get_post_model()),
     ).values_list("object_id", flat=True)
     posts = get_post_model().objects.filter(pk__in=list(references))
     return set(posts.values_list("pk", flat=True))
@@ -199,7 +199,7 @@ def post_unpublished(instance: Page, **kwargs) -> None:
 
 
 def post_moved(instance: Page, **kwargs) -> None:
-    if Page.objects.filter(pk=instance.pk, live=True).exists():
+    if get_post_model().objects.filter(pk=instance.pk, live=True).exists():
         _record(lambda changes: changes.post(instance, LIVE, was_live=True, placed=True))
 
 

@@ -19,6 +19,7 @@ runs. ``max-age`` and ``s-maxage`` are capped to the seconds left until then.
 
 import math
 
+import swapper
 from django.db.models import Min
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
@@ -28,7 +29,6 @@ from django.utils.cache import (
     patch_vary_headers,
     set_response_etag,
 )
-from wagtail.models import Page
 
 from ..conf import blog_settings
 from .invalidation import purge_if_settings_changed
@@ -115,8 +115,10 @@ def seconds_until_next_expiry() -> int | None:
         from ..models import get_index_model, get_post_model
 
         now = timezone.now()
+        # The base page model in use (a site may swap Wagtail's for its own).
+        pages = swapper.load_model("wagtailcore", "Page").objects
         nearest = (
-            Page.objects.live()
+            pages.live()
             .type(get_post_model(), get_index_model())
             .filter(expire_at__gt=now)
             .aggregate(nearest=Min("expire_at"))["nearest"]
