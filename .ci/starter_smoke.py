@@ -128,7 +128,7 @@ expect(
 # The comment form: its errors first, then a comment held for moderation (first-time).
 form = soup.select_one("form.cms-blog-comment-form")
 fields = {field["name"]: field.get("value", "") for field in form.select("input[name]")}
-with override_settings(CMS_BLOG={"MIN_SUBMIT_SECONDS": 0}):
+with override_settings(CMS_BLOG={"COMMENTS_MIN_SUBMIT_SECONDS": 0}):
     refused = client.post(form["action"], {**fields, "body": ""})
     expect(
         refused.status_code == 400, f"an empty comment is refused with 400 ({refused.status_code})"

@@ -45,7 +45,8 @@ def check_settings(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
             errors.append(
                 checks.Warning(
                     f"Unknown CMS_BLOG setting {key!r}.",
-                    hint="Check the spelling against docs/settings.md; unknown keys are ignored.",
+                    hint=f"Check the spelling against {docs_url('settings.md')}; unknown keys are "
+                    "ignored.",
                     id="cms_blog.W001",
                 )
             )
@@ -76,7 +77,7 @@ def check_settings(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
             errors.append(
                 checks.Error(
                     f"cms_blog needs {app!r} in INSTALLED_APPS.",
-                    hint="See docs/installation.md for the full list.",
+                    hint=f"See {docs_url('installation.md')} for the full list.",
                     id="cms_blog.E001",
                 )
             )
@@ -168,7 +169,7 @@ def check_ip_retention(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
             "Commenters' IP addresses are stored and never deleted.",
             hint="Set CMS_BLOG['COMMENTS_IP_RETENTION_DAYS'] (e.g. 30) and run `manage.py "
             "expire_comment_ips` daily, or set CMS_BLOG['COMMENTS_STORE_IP'] = False. See "
-            "docs/privacy.md.",
+            f"{docs_url('privacy.md')}.",
             id="cms_blog.W003",
         )
     ]
@@ -187,7 +188,7 @@ def check_trusted_proxy(app_configs=None, **kwargs) -> list[checks.CheckMessage]
             "not set: every commenter has the proxy's address, so the flood limit holds all "
             "readers back together and the stored IP addresses are the proxy's.",
             hint="Set it to the request.META key your proxy writes the client address to, "
-            "e.g. 'HTTP_X_FORWARDED_FOR'. See docs/settings.md.",
+            f"e.g. 'HTTP_X_FORWARDED_FOR'. See {docs_url('settings.md')}.",
             id="cms_blog.W004",
         )
     ]
@@ -202,7 +203,7 @@ def check_fault_middleware(app_configs=None, **kwargs) -> list[checks.CheckMessa
             f"{FAULT_MIDDLEWARE} is not in MIDDLEWARE: while the database or the cache is "
             "down, pages answer 500 instead of 503 with Retry-After.",
             hint="Add it after django.middleware.security.SecurityMiddleware. See "
-            "docs/production.md.",
+            f"{docs_url('production.md')}.",
             id="cms_blog.W005",
         )
     ]

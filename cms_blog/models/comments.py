@@ -305,8 +305,9 @@ class Comment(models.Model):
         return super().delete(*args, **kwargs)
 
     @classmethod
-    def from_db(cls, db, field_names, values) -> "Comment":
-        comment = super().from_db(db, field_names, values)
+    def from_db(cls, db, field_names, values, *args, **kwargs) -> "Comment":
+        # Django 6.1 passes more (its fetch mode): whatever it passes goes on.
+        comment = super().from_db(db, field_names, values, *args, **kwargs)
         # The status as stored, to tell when a save or delete changes the public discussion.
         comment._stored_status = comment.__dict__.get("status")
         return comment
