@@ -8,6 +8,7 @@ may. The post page and GraphQL both render rich text through here."""
 import re
 from collections.abc import Callable
 
+import swapper
 from django.db.models import Model
 from django.http import HttpRequest
 from django.utils.html import escape
@@ -56,7 +57,9 @@ def rewriter(
     page_url: Callable[[Page], str], document_url: Callable[[AbstractDocument], str]
 ) -> MultiRuleRewriter:
     def page_links(attrs_list: list[dict]) -> list[str]:
-        pages = publicly_readable(Page.objects.all()).in_bulk(linked_ids(attrs_list))
+        # The base page model in use: a site's own (WAGTAIL_PAGE_MODEL) takes Page's place.
+        base = swapper.load_model("wagtailcore", "Page")
+        pages = publicly_readable(base.objects.all()).in_bulk(linked_ids(attrs_list))
         return link_tags(attrs_list, pages, page_url)
 
     def document_links(attrs_list: list[dict]) -> list[str]:
