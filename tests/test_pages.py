@@ -394,11 +394,11 @@ def test_preview_of_a_post_not_saved_yet(blog_index, make_post):
 # Anonymous GETs once renditions exist. Both start with Wagtail's own work (site, routing to the
 # page, view restrictions); then the index counts and loads one page of posts, their tags, their
 # thumbnails with renditions and the filtered tag; the post loads its tags, images with renditions,
-# sources, its discussion (the comment count, the number of pages of threads, the threads of the
-# page, their comments), runs the previous and next post lookups, and resolves the page links of
-# all its text blocks at once (the linked pages, and their view restrictions).
+# sources, its discussion (one query counts its comments and threads, one loads the threads of the
+# page), runs the previous and next post lookups, and resolves the page links of all its text
+# blocks at once (the linked pages, and their view restrictions).
 INDEX_QUERIES = 12
-POST_QUERIES = 20
+POST_QUERIES = 18
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from ..models.comments import Comment
 from .cookies import is_personal, pending_comment_ids, remembered_commenter
 from .forms import CommentPageForm
 from .policy import can_have_replies, comments_open
-from .threads import ThreadPage, page_count, page_of, public_comment_counts, thread_page, walk
+from .threads import ThreadPage, page_count, page_of, thread_page, walk
 
 PAGE_PARAMETER = "cpage"  # WordPress's name for the page of comments
 
@@ -44,14 +44,16 @@ def discussion_for(
     comments that belong on it), how many comments the post shows, and the form: ``form`` when
     given (the bound one of a refused submission), else a fresh one."""
     number = parse_id(request.GET.get(PAGE_PARAMETER)) if request is not None else None
-    page = thread_page(post.pk, number) if post.pk else ThreadPage([], number=1, num_pages=1)
+    if post.pk:
+        page, count = thread_page(post.pk, number)
+    else:  # a new post, previewed before its first save
+        page, count = ThreadPage([], number=1, num_pages=1), 0
     threads = page.threads
     is_open = comments_open(post, request if _may_see_hidden_posts(request, post) else None)
     by_id = {}
     for comment in walk(threads):
         by_id[comment.pk] = comment
         comment.can_reply = is_open and can_have_replies(comment)
-    count = public_comment_counts([post.pk])[post.pk] if post.pk else 0
 
     if request is not None and post.pk and (own_ids := pending_comment_ids(request)):
         # Spam is shown to its author as pending too: a bot must not learn it was caught.

@@ -10,11 +10,9 @@ thread whole: ``Comment.path`` finds a thread's replies, and the comments above 
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import reduce
-from operator import or_
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
-from django.db.models.functions import StrIndex
+from django.db.models import BigIntegerField, Count, Exists, F, OuterRef, Q, QuerySet, Value
+from django.db.models.functions import Cast, Left, StrIndex
 
 from ..conf import blog_settings
 from ..models.comments import Comment
@@ -49,23 +47,23 @@ def comment_threads(post_ids: Iterable[int]) -> dict[int, list[Comment]]:
     return threads
 
 
-def thread_page(post_id: int, number: int | None = None) -> ThreadPage:
+def thread_page(post_id: int, number: int | None = None) -> tuple[ThreadPage, int]:
     """Page ``number`` of a post's threads (the default page when None or out of range: the
-    newest or the oldest, as ``COMMENTS_DEFAULT_PAGE`` says). Three queries."""
+    newest or the oldest, as ``COMMENTS_DEFAULT_PAGE`` says), and how many comments the post
+    shows on all its pages. Two queries."""
     per_page = blog_settings.COMMENTS_PER_PAGE
+    shown, threads = _counts(post_id)
     if not per_page:
-        return ThreadPage(comment_threads([post_id])[post_id], number=1, num_pages=1)
-    roots = top_level(post_id)
-    num_pages = max(1, math.ceil(roots.count() / per_page))
+        return ThreadPage(comment_threads([post_id])[post_id], number=1, num_pages=1), shown
+    num_pages = max(1, math.ceil(threads / per_page))
     if number is None or not 1 <= number <= num_pages:
         number = num_pages if blog_settings.COMMENTS_DEFAULT_PAGE == "newest" else 1
     first = (number - 1) * per_page
-    root_ids = list(roots.values_list("pk", flat=True)[first : first + per_page])
-    if not root_ids:
-        return ThreadPage([], number=number, num_pages=num_pages)
-    in_threads = reduce(or_, (Q(path__startswith=f"{pk}/") for pk in root_ids))
-    comments = Comment.objects.public().filter(in_threads, post_id=post_id)
-    return ThreadPage(assemble(comments), number=number, num_pages=num_pages)
+    heads = top_level(post_id).values("pk")[first : first + per_page]
+    # The thread a comment belongs to is the first id of its path.
+    thread = Cast(Left("path", StrIndex("path", Value("/")) - 1), BigIntegerField())
+    comments = Comment.objects.public().alias(thread=thread).filter(thread__in=heads)
+    return ThreadPage(assemble(comments), number=number, num_pages=num_pages), shown
 
 
 def page_of(comment: Comment) -> int:
@@ -89,6 +87,27 @@ def public_comment_counts(post_ids: Iterable[int]) -> dict[int, int]:
     """How many comments each post shows, replies included, in one query: approved comments with
     no comment above them that is not approved."""
     post_ids = list(post_ids)
+    counts = dict(
+        _shown(Comment.objects.filter(post_id__in=post_ids))
+        .order_by()
+        .values("post_id")
+        .annotate(shown=Count("pk"))
+        .values_list("post_id", "shown")
+    )
+    return {pk: counts.get(pk, 0) for pk in post_ids}
+
+
+def _counts(post_id: int) -> tuple[int, int]:
+    """How many comments a post shows, and how many threads (approved top-level comments) they
+    form: one query."""
+    counts = _shown(Comment.objects.filter(post_id=post_id)).aggregate(
+        shown=Count("pk"), threads=Count("pk", filter=Q(parent__isnull=True))
+    )
+    return counts["shown"], counts["threads"]
+
+
+def _shown(comments: QuerySet) -> QuerySet:
+    """The approved ones of ``comments`` with no comment above them that is not approved."""
     hidden_above = (
         Comment.objects.exclude(status=Comment.Status.APPROVED)
         .filter(post_id=OuterRef("post_id"))
@@ -96,16 +115,7 @@ def public_comment_counts(post_ids: Iterable[int]) -> dict[int, int]:
         .annotate(position=StrIndex(OuterRef("path"), F("path")))
         .filter(position=1)
     )
-    counts = dict(
-        Comment.objects.public()
-        .filter(post_id__in=post_ids)
-        .exclude(Exists(hidden_above))
-        .order_by()
-        .values("post_id")
-        .annotate(shown=Count("pk"))
-        .values_list("post_id", "shown")
-    )
-    return {pk: counts.get(pk, 0) for pk in post_ids}
+    return comments.filter(status=Comment.Status.APPROVED).exclude(Exists(hidden_above))
 
 
 def top_level(post_id: int) -> QuerySet:
