@@ -7,9 +7,9 @@ from graphql import GraphQLResolveInfo
 from taggit.models import Tag
 from wagtail.images import get_image_model
 
+from ...base_url import absolute_url, page_path_and_url
 from ...comments.policy import comments_open
 from ...models import Comment, get_post_model
-from ...richtext import page_path_and_url
 from ..comments.loaders import CommentCountLoader, ThreadsLoader
 from ..comments.types import CommentType
 from ..images import filter_spec, src_set_specs
@@ -76,7 +76,7 @@ class RenditionType(graphene.ObjectType):
 
     @staticmethod
     def resolve_url(rendition, info: GraphQLResolveInfo) -> str:
-        return info.context.build_absolute_uri(rendition.url)
+        return absolute_url(rendition.url, info.context)
 
 
 class ImageType(DjangoObjectType):
@@ -119,7 +119,7 @@ class ImageType(DjangoObjectType):
 
     @staticmethod
     def resolve_url(image, info: GraphQLResolveInfo) -> str:
-        return info.context.build_absolute_uri(image.file.url)
+        return absolute_url(image.file.url, info.context)
 
     @staticmethod
     def resolve_alt_text(image, info: GraphQLResolveInfo) -> str:
@@ -135,7 +135,7 @@ class ImageType(DjangoObjectType):
         specs = src_set_specs(sizes, format)
         renditions = image.get_renditions(*specs)
         return ", ".join(
-            f"{info.context.build_absolute_uri(renditions[spec].url)} {renditions[spec].width}w"
+            f"{absolute_url(renditions[spec].url, info.context)} {renditions[spec].width}w"
             for spec in specs
         )
 
