@@ -8,20 +8,21 @@ from taggit.models import Tag
 from wagtail.images import get_image_model
 
 from ...base_url import absolute_url, page_path_and_url
+from ...blocks import FigureValue
 from ...comments.policy import comments_open
 from ...models import Comment, get_post_model
 from ..comments.loaders import CommentCountLoader, ThreadsLoader
 from ..comments.types import CommentType
 from ..images import filter_spec, src_set_specs
-from .blocks import StreamFieldInterface, servable
+from .blocks import StreamFieldInterface, figure_image, servable
 from .loaders import (
     BodiesLoader,
-    ImagesLoader,
     NeighboursLoader,
     NumberedSource,
     SourcesLoader,
     StreamChild,
     TagsLoader,
+    image_children,
 )
 
 WORDS_PER_MINUTE = 200
@@ -86,7 +87,9 @@ class ImageType(DjangoObjectType):
     height = graphene.Int(required=True, description="Height of the original, in pixels.")
     url = graphene.String(required=True, description="Absolute URL of the original file.")
     alt_text = graphene.String(
-        required=True, description="The image's own description, for use as alt text."
+        required=True,
+        description="Alt text: in a figure (FigureBlock.image, Post.thumbnail) the figure's, as "
+        "editors wrote it (empty when decorative); elsewhere the image's own description.",
     )
     rendition = graphene.Field(
         RenditionType,
@@ -123,7 +126,7 @@ class ImageType(DjangoObjectType):
 
     @staticmethod
     def resolve_alt_text(image, info: GraphQLResolveInfo) -> str:
-        return image.default_alt_text
+        return getattr(image, "figure_alt", image.default_alt_text)
 
     @staticmethod
     def resolve_rendition(image, info: GraphQLResolveInfo, **operations):
@@ -276,7 +279,16 @@ class PostType(DjangoObjectType):
 
     @staticmethod
     def resolve_thumbnail(post: Model, info: GraphQLResolveInfo):
-        return ImagesLoader(info.context).load(post.pk).get(post.first_figure_image_id)
+        # The body's first image; a figure's carries the figure's alt text, as og:image does.
+        for child in BodiesLoader(info.context).load(post.pk):
+            if isinstance(child.value, FigureValue):
+                if child.value.get("image"):
+                    return figure_image(child.value)
+            elif images := [
+                child.value[name] for name in image_children(child.block) if child.value.get(name)
+            ]:
+                return images[0]
+        return None
 
 
 class PostOrderEnum(graphene.Enum):
