@@ -6,6 +6,8 @@ from django.contrib.syndication.views import Feed
 from django.http import HttpRequest
 from django.utils.feedgenerator import Rss201rev2Feed
 
+from .base_url import absolute_url, page_path_and_url
+
 FEED_SIZE = 20
 
 
@@ -23,8 +25,12 @@ class LatestPostsFeed(Feed):
     def title(self, index) -> str:
         return index.title
 
+    # Absolute links, so that Django does not prefix them with the request's host.
     def link(self, index) -> str:
-        return index.get_url(self.request)
+        return page_path_and_url(index, self.request)[1]
+
+    def feed_url(self, index) -> str:
+        return absolute_url(self.request.path, self.request)
 
     def description(self, index) -> str:
         # A site's own base page model may have no search_description (Wagtail's AbstractPage).
@@ -40,7 +46,7 @@ class LatestPostsFeed(Feed):
         return post.intro or getattr(post, "search_description", "")
 
     def item_link(self, post) -> str:
-        return post.get_url(self.request)
+        return page_path_and_url(post, self.request)[1]
 
     def item_pubdate(self, post) -> datetime.datetime:
         return datetime.datetime.combine(post.date, datetime.time(), tzinfo=datetime.UTC)

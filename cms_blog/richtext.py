@@ -19,7 +19,7 @@ from wagtail.models import Page
 from wagtail.rich_text import features
 from wagtail.rich_text.rewriters import EmbedRewriter, LinkRewriter, MultiRuleRewriter
 
-from .conf import blog_settings
+from .base_url import absolute_url, page_path_and_url
 from .ids import parse_id
 from .visibility import publicly_readable
 
@@ -27,18 +27,6 @@ from .visibility import publicly_readable
 SEPARATOR = "<!--cms-blog-block-->"
 # A link the rules could not resolve is rewritten to a bare <a>; its text stays, as plain text.
 DEAD_LINK = re.compile(r"<a>(.*?)</a>", re.DOTALL)
-
-
-def page_path_and_url(page: Page, request: HttpRequest | None) -> tuple[str, str]:
-    """A page's path relative to its site root and its absolute URL, on ``FRONTEND_BASE_URL``
-    when the site is rendered by a separate frontend (without a request, as webhooks build it,
-    a page outside every site has its path for a URL)."""
-    _site_id, root_url, path = page.get_url_parts(request) or (None, None, None)
-    # Headless sites may not route pages through wagtail_serve: fall back to the tree path.
-    path = path or page.url_path
-    here = request.build_absolute_uri("/") if request is not None else ""
-    base = blog_settings.FRONTEND_BASE_URL or root_url or here
-    return path, base.rstrip("/") + path
 
 
 def linked_ids(attrs_list: list[dict]) -> list[int]:
@@ -97,7 +85,7 @@ def render_rich_texts(
         return []
     html = rewriter(
         page_url or (lambda page: page_path_and_url(page, request)[1]),
-        document_url or (lambda document: request.build_absolute_uri(document.url)),
+        document_url or (lambda document: absolute_url(document.url, request)),
     )(SEPARATOR.join(sources))
     return DEAD_LINK.sub(r"\1", html).split(SEPARATOR)
 

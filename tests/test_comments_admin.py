@@ -2,13 +2,16 @@
 dashboard panel, menu count and permissions."""
 
 import io
+import re
 
 import pytest
+from bs4 import BeautifulSoup
 from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from cms_blog.comments.forms import CommentForm
 from cms_blog.comments.signals import comment_approved
 from cms_blog.models import Comment
 from tests.factories import make_comment
@@ -95,6 +98,38 @@ def test_filters_and_search(admin_client, query, shown, hidden, post):
 
     assert shown in html
     assert hidden not in html
+
+
+def test_a_reply_says_which_comment_it_answers(admin_client, post):
+    ann = make_comment(post, author_name="Ann")
+    make_comment(post, author_name="Bob", parent=ann, status=Comment.Status.PENDING)
+
+    html = admin_client.get(INDEX).content.decode()
+
+    edit_ann = f"/admin/cms_blog/comment/edit/{ann.pk}/"
+    assert html.count("in reply to") == 1
+    assert f'in reply to <a href="{edit_ann}">Ann</a>' in html
+
+
+def test_the_post_filter_is_offered_with_one_post(admin_client, post):
+    make_comment(post, status=Comment.Status.PENDING)
+
+    html = admin_client.get(INDEX).content.decode()
+
+    # Django's related-field filter hides itself when it has fewer than two choices.
+    assert "By post" in html and re.search(rf'href="\?post__\w+__exact={post.pk}">Vienna<', html)
+
+
+def test_row_actions_and_statuses_keep_together(admin_client, post):
+    comment = make_comment(post, status=Comment.Status.PENDING)
+
+    html = admin_client.get(INDEX).content.decode()
+
+    # One flex group per row (its buttons wrap together), and no word broken across lines.
+    assert '<div class="cms-blog-row-actions"><button' in html
+    assert '<span class="cms-blog-status">Pending</span>' in html
+    assert ".cms-blog-status, .cms-blog-moderation-form td .button { white-space: nowrap; }" in html
+    assert f'value="approve:{comment.pk}">Approve</button><button' in html
 
 
 def test_filter_by_post_and_date(admin_client, make_post, post):
@@ -335,6 +370,19 @@ def test_menu_item_and_dashboard_show_the_pending_count(admin_client, post):
     assert f"{INDEX}?status__exact=pending" in html
 
 
+def test_the_dashboard_panel_is_laid_out_as_wagtails_own(admin_client, post):
+    make_comment(post, status=Comment.Status.PENDING)
+
+    soup = BeautifulSoup(admin_client.get("/admin/").content, "html.parser")
+
+    # Wagtail's dashboard panels hold a listing--dashboard table: its cells give the padding.
+    panel = soup.select_one("#cms-blog-pending-comments-content") or soup.select_one(
+        "[id^=cms-blog-pending-comments]"
+    )
+    cell = panel.find_parent("section").select_one("table.listing.listing--dashboard td.title")
+    assert " ".join(cell.text.split()) == "1 comment is awaiting moderation."
+
+
 def test_edit_view(admin_client, django_capture_on_commit_callbacks, post):
     comment = make_comment(post, status=Comment.Status.PENDING)
     edit = f"/admin/cms_blog/comment/edit/{comment.pk}/"
@@ -381,8 +429,10 @@ def test_edit_view(admin_client, django_capture_on_commit_callbacks, post):
     [
         # the contract: http(s) only, in the admin as on the page
         ("ftp://evil.example/x", "starting with http:// or https://"),
-        # not a URL to Django's form field at all
-        ("javascript:alert(1)", "Enter a valid URL."),
+        # not a web address: the blog's message alone, as the reader's form gives it
+        ("javascript:alert(1)", "starting with http:// or https://"),
+        ("http://ex ample.com", "without quotes, angle brackets or spaces"),
+        # not a URL at all
         ("http://[::1", "Enter a valid URL."),
     ],
 )
@@ -399,7 +449,9 @@ def test_edit_view_refuses_non_web_websites(admin_client, url, error, post):
     response = admin_client.post(f"/admin/cms_blog/comment/edit/{comment.pk}/", data)
 
     assert response.status_code == 200
-    assert error in response.content.decode()
+    [message] = response.context["form"].errors["author_url"]  # one message per field
+    assert error in message
+    assert message in CommentForm(data={"author_url": url}).errors["author_url"]
     comment.refresh_from_db()
     assert (comment.author_url, comment.status) == ("", Comment.Status.PENDING)
 

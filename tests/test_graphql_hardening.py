@@ -161,8 +161,8 @@ def test_the_list_limit_follows_the_setting(client, settings, pictured):
 def test_src_set_answers_each_width_once(client, pictured):
     result = data_of(client, SRC_SET, {"sizes": [800, 400, 800, 800, 400]})
     assert result["post"]["thumbnail"]["srcSet"] == (
-        "http://testserver/media/images/photo.width-800.jpg 800w, "
-        "http://testserver/media/images/photo.width-400.jpg 400w"
+        "http://localhost/media/images/photo.width-800.jpg 800w, "
+        "http://localhost/media/images/photo.width-400.jpg 400w"
     )
 
 

@@ -22,7 +22,8 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
-from wagtail.admin.panels import FieldPanel
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.ui.components import Component
 from wagtail_modeladmin.helpers import PermissionHelper
 from wagtail_modeladmin.menus import ModelAdminMenuItem
@@ -31,6 +32,7 @@ from wagtail_modeladmin.views import EditView
 
 from ..ids import parse_id
 from ..models.comments import Comment, announce_approval
+from .forms import CommentForm
 from .policy import MODERATE_PERMISSION
 from .service import reply_as_staff
 
@@ -85,6 +87,20 @@ class CommentsMenuItem(ModelAdminMenuItem):
         return component
 
 
+class PostFilter(admin.RelatedOnlyFieldListFilter):
+    """By post, among the posts that have comments; offered even when that is one post
+    (Django's related-field filter hides itself below two choices)."""
+
+    def has_output(self) -> bool:
+        return bool(self.lookup_choices)
+
+
+class CommentAdminForm(WagtailAdminModelForm):
+    # The reader form's website field: one message per bad address, the blog's own first (the
+    # model field's form field would show URLValidator's "Enter a valid URL." beside it).
+    author_url = CommentForm.base_fields["author_url"]
+
+
 class CommentEditView(EditView):
     def get_form(self) -> forms.ModelForm:
         form = super().get_form()
@@ -123,18 +139,21 @@ class CommentAdmin(ModelAdmin):
         "actions",
     )
     list_display_add_buttons = "author"
-    list_filter = ("status", "post", "created_at")
-    list_select_related = ("post",)
+    list_filter = ("status", ("post", PostFilter), "created_at")
+    list_select_related = ("post", "parent")
     search_fields = ("author_name", "author_email", "body")
     ordering = ["-created_at", "-pk"]
     list_per_page = 50
-    panels = [
-        FieldPanel("author_name"),
-        FieldPanel("author_email"),
-        FieldPanel("author_url"),
-        FieldPanel("body"),
-        FieldPanel("status"),
-    ]
+    edit_handler = ObjectList(
+        [
+            FieldPanel("author_name"),
+            FieldPanel("author_email"),
+            FieldPanel("author_url"),
+            FieldPanel("body"),
+            FieldPanel("status"),
+        ],
+        base_form_class=CommentAdminForm,
+    )
 
     def get_menu_item(self, order: int | None = None) -> CommentsMenuItem:
         return CommentsMenuItem(self, order or self.get_menu_order())
@@ -153,7 +172,22 @@ class CommentAdmin(ModelAdmin):
 
     @admin.display(description=_("Comment"))
     def excerpt(self, comment: Comment) -> str:
-        return Truncator(comment.body).chars(100)
+        """The start of the comment; a reply says whom it answers, linking to that comment."""
+        text = Truncator(comment.body).chars(100)
+        if comment.parent is None:
+            return text
+        return format_html(
+            '{}<br><small class="cms-blog-in-reply-to">{}</small>',
+            text,
+            format_html(
+                _("in reply to {name}"),
+                name=format_html(
+                    '<a href="{}">{}</a>',
+                    self.url_helper.get_action_url("edit", comment.parent_id),
+                    comment.parent.author_name,
+                ),
+            ),
+        )
 
     @admin.display(description=_("In response to"))
     def post_link(self, comment: Comment) -> str:
@@ -166,30 +200,33 @@ class CommentAdmin(ModelAdmin):
     @admin.display(description=_("Status"), ordering="status")
     def status_and_reason(self, comment: Comment) -> str:
         """The status, with why the moderation rules decided it ("held: 3 links")."""
+        status = format_html(
+            '<span class="cms-blog-status">{}</span>', comment.get_status_display()
+        )
         if not comment.moderation_reason or comment.is_approved:
-            return comment.get_status_display()
+            return status
         return format_html(
             '{}<br><small class="cms-blog-moderation-reason">{}</small>',
-            comment.get_status_display(),
+            status,
             comment.moderation_reason,
         )
 
     @admin.display(description=_("Actions"))
     def actions(self, comment: Comment) -> str:
         buttons = format_html_join(
-            " ",
+            "",
             '<button type="submit" class="button button-small button-secondary" name="row_action"'
             ' value="{}:{}">{}</button>',
             ((action, comment.pk, ACTIONS[action][1]) for action in ROW_ACTIONS[comment.status]),
         )
-        if comment.status not in (Comment.Status.APPROVED, Comment.Status.PENDING):
-            return buttons
-        reply = format_html(
-            '<a class="button button-small button-secondary" href="{}">{}</a>',
-            reverse("cms_blog_comment_reply", args=[comment.pk]),
-            _("Reply"),
-        )
-        return format_html("{} {}", buttons, reply)
+        if comment.status in (Comment.Status.APPROVED, Comment.Status.PENDING):
+            buttons += format_html(
+                '<a class="button button-small button-secondary" href="{}">{}</a>',
+                reverse("cms_blog_comment_reply", args=[comment.pk]),
+                _("Reply"),
+            )
+        # One flex row that wraps as a whole: no stray spaces to indent the wrapped buttons.
+        return format_html('<div class="cms-blog-row-actions">{}</div>', buttons)
 
 
 class CommentReplyForm(forms.Form):

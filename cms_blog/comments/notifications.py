@@ -2,12 +2,12 @@
 
 import logging
 
-from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from ..base_url import admin_base_url
 from ..conf import blog_settings
 from ..models.comments import Comment
 
@@ -30,7 +30,7 @@ def notify_moderators(comment: Comment) -> None:
         recipients = moderator_emails(comment)
         if not recipients:
             return
-        base_url = getattr(settings, "WAGTAILADMIN_BASE_URL", "").rstrip("/")
+        base_url = admin_base_url()
         context = {
             "comment": comment,
             "post": comment.post,

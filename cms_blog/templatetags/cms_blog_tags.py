@@ -1,7 +1,9 @@
 from django import template
 from django.utils.safestring import SafeString, mark_safe
+from wagtail.models import Page
 from wagtail.rich_text import RichText
 
+from .. import base_url
 from ..citations import link_citations
 
 register = template.Library()
@@ -31,7 +33,13 @@ def text_html(context: template.Context, value: RichText) -> SafeString:
 
 @register.simple_tag(takes_context=True)
 def absolute_url(context: template.Context, url: str) -> str:
-    """``url`` made absolute on the current request's host (already absolute URLs, e.g. of
-    images in cloud storage, stay as they are)."""
-    request = context.get("request")
-    return request.build_absolute_uri(url) if request is not None else url
+    """``url`` made absolute on the Wagtail Site's root URL, never the request's Host header
+    (already absolute URLs, e.g. of images in cloud storage, stay as they are)."""
+    return base_url.absolute_url(url, context.get("request"))
+
+
+@register.simple_tag(takes_context=True)
+def frontend_url(context: template.Context, page: Page) -> str:
+    """The page's absolute URL as GraphQL's ``Post.url`` and the feed give it: on
+    ``FRONTEND_BASE_URL`` when set, else on the page's Wagtail Site."""
+    return base_url.page_path_and_url(page, context.get("request"))[1]

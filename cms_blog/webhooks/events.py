@@ -19,10 +19,10 @@ its own cache the same way (Next.js ``revalidateTag``).
 from django.utils import timezone
 from wagtail.models import Page
 
+from ..base_url import page_path_and_url
 from ..cache.tags import POSTS, TAGS, comments_tag, post_tag
 from ..models import Comment, WebhookDelivery, WebhookEndpoint, get_post_model
 from ..models.webhooks import TEST_EVENT
-from ..richtext import page_path_and_url
 from . import delivery
 
 

@@ -10,10 +10,11 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import quote as url_quote
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import pytest
 from playwright.sync_api import Page, expect
+from wagtail.models import Site
 
 DOCS = Path(__file__).parents[2] / "docs" / "graphql.md"
 
@@ -27,6 +28,14 @@ def documented_query(heading: str) -> str:
 @pytest.fixture(autouse=True)
 def graphiql_on(settings) -> None:
     settings.CMS_BLOG = {**settings.CMS_BLOG, "GRAPHQL_GRAPHIQL": True}
+
+
+@pytest.fixture(autouse=True)
+def site_on_the_live_server(live_server) -> None:
+    """The Site's address is the server's, as a deployment sets it (docs/installation.md): the
+    API builds absolute URLs on the Site, never on the request's host."""
+    address = urlsplit(live_server.url)
+    Site.objects.filter(is_default_site=True).update(hostname=address.hostname, port=address.port)
 
 
 def test_frontend_reads_a_post_with_every_block(

@@ -21,7 +21,11 @@ class CommentType(DjangoObjectType):
         description='Escaped HTML: paragraphs, line breaks, links with rel="nofollow ugc".',
     )
     created_at = graphene.DateTime(required=True, description="When the comment was posted.")
-    depth = graphene.Int(required=True, description="0 for a top-level comment.")
+    depth = graphene.Int(
+        required=True,
+        description="Replies above this one: 0 for a top-level comment, 1 for a reply to it, and "
+        "so on, at most COMMENTS_MAX_DEPTH - 1 (that setting counts levels, the top level as 1).",
+    )
     replies = graphene.List(
         graphene.NonNull(lambda: CommentType),
         required=True,

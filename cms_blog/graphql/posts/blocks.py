@@ -5,10 +5,14 @@ types come from the post model's body itself, the four below and any a site adds
 (docs/content.md): ``body_block_types()`` gives them to the schema, and ``resolve_type`` reads
 them from the block of each child. The root value of every block type is a ``StreamChild``."""
 
+import copy
+
 import graphene
 from django.core.exceptions import ImproperlyConfigured
+from django.db.models import Model
 from django.utils.module_loading import import_string
 from graphql import GraphQLResolveInfo
+from wagtail.blocks import StructValue
 
 from ...blocks import BodyBlock, VideoBlock
 from ...models import get_post_model
@@ -63,7 +67,8 @@ class TextBlockType(graphene.ObjectType):
     html = graphene.String(
         required=True,
         description="Rendered HTML, internal links and embeds resolved; links to pages the "
-        "public cannot see are left as plain text.",
+        'public cannot see are left as plain text. Each "(N)" citing one of the post\'s '
+        'sources is a link <a class="cms-blog-cite" href="#source-N">, as on the page.',
     )
 
     class Meta(BlockMeta):
@@ -75,12 +80,28 @@ class TextBlockType(graphene.ObjectType):
         return RichTextLoader(info.context).load(child.post.pk)[child.value.source]
 
 
+def figure_image(figure: StructValue) -> Model | None:
+    """The figure's library image as ``Image`` serves it in this figure: a copy carrying the
+    figure's alt text (``FigureValue.alt``), so that ``Image.altText`` is what the editor wrote
+    here, as on the page. A copy, because one image object serves every figure showing it."""
+    image = figure.get("image")
+    if image is None:
+        return None
+    image = copy.copy(image)
+    image.figure_alt = figure.alt
+    return image
+
+
 class FigureBlockType(graphene.ObjectType):
-    image = graphene.Field("cms_blog.graphql.posts.types.ImageType", description="The image.")
+    image = graphene.Field(
+        "cms_blog.graphql.posts.types.ImageType",
+        description="The image; its altText is the figure's (see FigureBlock.altText).",
+    )
     caption = graphene.String(required=True, description="The caption, possibly empty.")
     alt_text = graphene.String(
         required=True,
-        description="The figure's alt text, falling back to the image's own description.",
+        description="The figure's alt text, falling back to the image's own description; "
+        "empty when decorative.",
     )
     decorative = graphene.Boolean(
         required=True, description="True when screen readers should skip the image."
@@ -96,7 +117,7 @@ class FigureBlockType(graphene.ObjectType):
 
     @staticmethod
     def resolve_image(child: StreamChild, info: GraphQLResolveInfo):
-        return child.value.get("image")
+        return figure_image(child.value)
 
     @staticmethod
     def resolve_caption(child: StreamChild, info: GraphQLResolveInfo) -> str:

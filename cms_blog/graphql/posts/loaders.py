@@ -18,6 +18,7 @@ from wagtail.images.blocks import ImageChooserBlock
 from wagtail.rich_text import RichText
 
 from ...blocks import BodyBlock
+from ...citations import link_citations
 from ...richtext import render_rich_texts
 from ..loaders import Loader
 from ..site import site_posts
@@ -189,7 +190,8 @@ class BodiesLoader(PerPostLoader):
 
 class RichTextLoader(PerPostLoader):
     """The final HTML of each post's rich text values, keyed by their source: the links and
-    embeds of all the posts are resolved together."""
+    embeds of all the posts are resolved together, and "(N)" is linked to the post's source N
+    as on the page (``link_citations``)."""
 
     def load_for(self, posts: list[Model]) -> dict[int, dict[str, str]]:
         bodies = BodiesLoader(self.context).load_many([post.pk for post in posts])
@@ -201,8 +203,10 @@ class RichTextLoader(PerPostLoader):
             dict.fromkeys(source for post_texts in texts.values() for source in post_texts)
         )
         html = dict(zip(sources, render_rich_texts(sources, self.context), strict=True))
+        numbers = SourcesLoader(self.context).load_many(list(texts))
         return {
-            pk: {source: html[source] for source in post_texts} for pk, post_texts in texts.items()
+            pk: {source: link_citations(html[source], set(cited)) for source in post_texts}
+            for (pk, post_texts), cited in zip(texts.items(), numbers, strict=True)
         }
 
 

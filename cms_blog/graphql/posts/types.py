@@ -7,21 +7,22 @@ from graphql import GraphQLResolveInfo
 from taggit.models import Tag
 from wagtail.images import get_image_model
 
+from ...base_url import absolute_url, page_path_and_url
+from ...blocks import FigureValue
 from ...comments.policy import comments_open
 from ...models import Comment, get_post_model
-from ...richtext import page_path_and_url
 from ..comments.loaders import CommentCountLoader, ThreadsLoader
 from ..comments.types import CommentType
 from ..images import filter_spec, src_set_specs
-from .blocks import StreamFieldInterface, servable
+from .blocks import StreamFieldInterface, figure_image, servable
 from .loaders import (
     BodiesLoader,
-    ImagesLoader,
     NeighboursLoader,
     NumberedSource,
     SourcesLoader,
     StreamChild,
     TagsLoader,
+    image_children,
 )
 
 WORDS_PER_MINUTE = 200
@@ -76,7 +77,7 @@ class RenditionType(graphene.ObjectType):
 
     @staticmethod
     def resolve_url(rendition, info: GraphQLResolveInfo) -> str:
-        return info.context.build_absolute_uri(rendition.url)
+        return absolute_url(rendition.url, info.context)
 
 
 class ImageType(DjangoObjectType):
@@ -86,7 +87,9 @@ class ImageType(DjangoObjectType):
     height = graphene.Int(required=True, description="Height of the original, in pixels.")
     url = graphene.String(required=True, description="Absolute URL of the original file.")
     alt_text = graphene.String(
-        required=True, description="The image's own description, for use as alt text."
+        required=True,
+        description="Alt text: in a figure (FigureBlock.image, Post.thumbnail) the figure's, as "
+        "editors wrote it (empty when decorative); elsewhere the image's own description.",
     )
     rendition = graphene.Field(
         RenditionType,
@@ -119,11 +122,11 @@ class ImageType(DjangoObjectType):
 
     @staticmethod
     def resolve_url(image, info: GraphQLResolveInfo) -> str:
-        return info.context.build_absolute_uri(image.file.url)
+        return absolute_url(image.file.url, info.context)
 
     @staticmethod
     def resolve_alt_text(image, info: GraphQLResolveInfo) -> str:
-        return image.default_alt_text
+        return getattr(image, "figure_alt", image.default_alt_text)
 
     @staticmethod
     def resolve_rendition(image, info: GraphQLResolveInfo, **operations):
@@ -135,7 +138,7 @@ class ImageType(DjangoObjectType):
         specs = src_set_specs(sizes, format)
         renditions = image.get_renditions(*specs)
         return ", ".join(
-            f"{info.context.build_absolute_uri(renditions[spec].url)} {renditions[spec].width}w"
+            f"{absolute_url(renditions[spec].url, info.context)} {renditions[spec].width}w"
             for spec in specs
         )
 
@@ -276,7 +279,16 @@ class PostType(DjangoObjectType):
 
     @staticmethod
     def resolve_thumbnail(post: Model, info: GraphQLResolveInfo):
-        return ImagesLoader(info.context).load(post.pk).get(post.first_figure_image_id)
+        # The body's first image; a figure's carries the figure's alt text, as og:image does.
+        for child in BodiesLoader(info.context).load(post.pk):
+            if isinstance(child.value, FigureValue):
+                if child.value.get("image"):
+                    return figure_image(child.value)
+            elif images := [
+                child.value[name] for name in image_children(child.block) if child.value.get(name)
+            ]:
+                return images[0]
+        return None
 
 
 class PostOrderEnum(graphene.Enum):
