@@ -246,3 +246,6 @@ def test_the_comment_form_keeps_the_text_when_the_database_fails(
     monkeypatch.undo()
     assert not Comment.objects.exists()
     assert len(faults_logged()) == 1
+    # The failed attempt took no flood slot: sending it again at once is not "too fast".
+    response = client.post(f"/comments/post/{post.pk}/", data)
+    assert response.status_code == 302 and Comment.objects.count() == 1
