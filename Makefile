@@ -1,19 +1,37 @@
 # The two commands: `make demo` and `make test`. Both create the virtualenv and install what they need.
+#
+# A corner of the support matrix (docs/development.md): PYTHON picks the interpreter and DJANGO a
+# Django series, each corner in its own virtualenv, e.g.
+#   make test PYTHON=python3.13 DJANGO=6.1     # into .venv-py3.13-dj6.1
 PYTHON ?= python3
+DJANGO ?=
+ifeq ($(DJANGO)$(filter-out python3,$(PYTHON)),)
 VENV ?= .venv
+else
+VENV ?= .venv-$(subst python,py,$(notdir $(PYTHON)))$(if $(DJANGO),-dj$(DJANGO))
+endif
+# "~=6.1.0" is the 6.1 series: >=6.1.0,<6.2. Installed in the same pip command as the project, so
+# the resolver never has to take back a Django it already chose.
+DJANGO_SPEC := $(if $(DJANGO),"Django~=$(DJANGO).0")
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python site/manage.py
 INSTALLED := $(VENV)/.installed
 
-.PHONY: demo test lint format benchmark benchmark-wordpress loadtest screenshots clean
+.PHONY: demo test install print-venv lint format benchmark benchmark-wordpress loadtest screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(INSTALLED): $(BIN)/python pyproject.toml
-	$(BIN)/pip install --quiet -e ".[test]"
+	$(BIN)/pip install --quiet -e ".[test]" $(DJANGO_SPEC)
 	touch $@
+
+install: $(INSTALLED)
+
+# The corner's virtualenv, for scripts: `make -s PYTHON=… DJANGO=… print-venv`.
+print-venv:
+	@echo $(VENV)
 
 demo: $(INSTALLED)
 	$(MANAGE) migrate --no-input
@@ -55,4 +73,4 @@ screenshots: $(INSTALLED)
 	cp test-results/screenshots/*.png docs/screenshots/
 
 clean:
-	rm -rf $(VENV) build dist *.egg-info site/db.sqlite3 site/media site/static
+	rm -rf .venv .venv-* build dist *.egg-info site/db.sqlite3 site/media site/static

@@ -3,9 +3,14 @@
 from django.apps import apps
 from django.conf import settings
 from django.core import checks
+from django.template import Context, Template, TemplateDoesNotExist, TemplateSyntaxError
+from django.template.loader import select_template
+from django.template.loader_tags import BlockNode, ExtendsNode
+from django.urls import NoReverseMatch, Resolver404, get_script_prefix, resolve, reverse
 from django.utils.module_loading import import_string
 
 from .conf import DEFAULTS, RENAMED, TYPES, blog_settings
+from .docs import docs_url
 
 REQUIRED_APPS = [
     "wagtail",
@@ -40,7 +45,8 @@ def check_settings(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
             errors.append(
                 checks.Warning(
                     f"Unknown CMS_BLOG setting {key!r}.",
-                    hint="Check the spelling against docs/settings.md; unknown keys are ignored.",
+                    hint=f"Check the spelling against {docs_url('settings.md')}; unknown keys are "
+                    "ignored.",
                     id="cms_blog.W001",
                 )
             )
@@ -71,7 +77,7 @@ def check_settings(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
             errors.append(
                 checks.Error(
                     f"cms_blog needs {app!r} in INSTALLED_APPS.",
-                    hint="See docs/installation.md for the full list.",
+                    hint=f"See {docs_url('installation.md')} for the full list.",
                     id="cms_blog.E001",
                 )
             )
@@ -163,7 +169,7 @@ def check_ip_retention(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
             "Commenters' IP addresses are stored and never deleted.",
             hint="Set CMS_BLOG['COMMENTS_IP_RETENTION_DAYS'] (e.g. 30) and run `manage.py "
             "expire_comment_ips` daily, or set CMS_BLOG['COMMENTS_STORE_IP'] = False. See "
-            "docs/privacy.md.",
+            f"{docs_url('privacy.md')}.",
             id="cms_blog.W003",
         )
     ]
@@ -182,7 +188,7 @@ def check_trusted_proxy(app_configs=None, **kwargs) -> list[checks.CheckMessage]
             "not set: every commenter has the proxy's address, so the flood limit holds all "
             "readers back together and the stored IP addresses are the proxy's.",
             hint="Set it to the request.META key your proxy writes the client address to, "
-            "e.g. 'HTTP_X_FORWARDED_FOR'. See docs/settings.md.",
+            f"e.g. 'HTTP_X_FORWARDED_FOR'. See {docs_url('settings.md')}.",
             id="cms_blog.W004",
         )
     ]
@@ -197,7 +203,144 @@ def check_fault_middleware(app_configs=None, **kwargs) -> list[checks.CheckMessa
             f"{FAULT_MIDDLEWARE} is not in MIDDLEWARE: while the database or the cache is "
             "down, pages answer 500 instead of 503 with Retry-After.",
             hint="Add it after django.middleware.security.SecurityMiddleware. See "
-            "docs/production.md.",
+            f"{docs_url('production.md')}.",
             id="cms_blog.W005",
         )
     ]
+
+
+def rendered_blocks(chain: list[Template]) -> set[str]:
+    """The names of the blocks that reach the output of a template whose inheritance chain is
+    ``chain`` (the template first, the root last): the root's blocks, and the blocks nested in
+    whichever definition of a rendered block is in force, as Django's BlockContext renders them."""
+    in_force: dict[str, BlockNode] = {}
+    for template in chain:  # the most derived definition wins
+        for node in template.nodelist.get_nodes_by_type(BlockNode):
+            in_force.setdefault(node.name, node)
+    found: set[str] = set()
+
+    def walk(nodelist) -> None:
+        for node in nodelist:
+            if isinstance(node, BlockNode):
+                if node.name not in found:
+                    found.add(node.name)
+                    walk(in_force[node.name].nodelist)
+            else:
+                for attr in node.child_nodelists:
+                    walk(getattr(node, attr, None) or [])
+
+    walk(chain[-1].nodelist)
+    return found
+
+
+def inheritance_chain(names: list[str]) -> list[Template] | None:
+    """A template of Django's engine and its ancestors, found as ``{% extends %}`` finds them when
+    the page renders (so a base.html extending "base.html" gets the next one, not itself); None
+    for another engine's template."""
+    template = select_template(names).template
+    if not isinstance(template, Template):
+        return None
+    chain = [template]
+    context = Context()
+    with context.bind_template(template):
+        while extends := [node for node in chain[-1].nodelist if isinstance(node, ExtendsNode)]:
+            chain.append(extends[0].get_parent(context))
+    return chain
+
+
+def filled_blocks(chain: list[Template]) -> set[str]:
+    """The blocks that the blog's own templates of a chain (cms_blog/…) fill at their top level."""
+    return {
+        child.name
+        for template in chain
+        if template.origin.template_name.startswith("cms_blog/")
+        for node in template.nodelist
+        if isinstance(node, ExtendsNode)
+        for child in node.nodelist
+        if isinstance(child, BlockNode)
+    }
+
+
+@checks.register(checks.Tags.templates)
+def check_base_template(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    """The site's base.html, as the blog's page templates reach it, has every block they fill:
+    a block base.html lacks is dropped without an error (a post without its description,
+    canonical link and Open Graph tags when ``meta`` is missing)."""
+    from .models import get_index_model, get_post_model
+
+    hint = docs_url("installation.md", "5-check-your-basehtml")
+    missing: dict[str, set[str]] = {}
+    pages = [
+        (get_index_model(), "cms_blog/blog_index_page.html"),
+        (get_post_model(), "cms_blog/blog_post_page.html"),
+    ]
+    for model, blog_template in pages:
+        try:
+            # The page's own template, else the blog's (as the mixins' get_template picks).
+            chain = inheritance_chain([model.template, blog_template])
+        except TemplateDoesNotExist as error:
+            return [
+                checks.Error(
+                    f"The blog's page template {model.template} extends a template that does "
+                    f"not exist: {error}.",
+                    hint=f"Give the site a base.html with the blocks the blog fills: {hint}",
+                    id="cms_blog.E101",
+                )
+            ]
+        except TemplateSyntaxError:
+            chain = None  # an {% extends %} of a variable: known only when the page renders
+        if chain is None:
+            continue
+        site_base = next(
+            (t for t in chain if not t.origin.template_name.startswith("cms_blog/")), chain[-1]
+        )
+        lacking = filled_blocks(chain) - rendered_blocks(chain)
+        if lacking:
+            missing.setdefault(site_base.origin.name, set()).update(lacking)
+    return [
+        checks.Warning(
+            f"{origin} has no {', '.join(f'{{% block {name} %}}' for name in sorted(names))}: "
+            "what the blog's pages put there is dropped without an error.",
+            hint=f"Add the blocks to that template (meta and extra_css in <head>, body_class in "
+            f'<body class="…">, content where the page goes): {hint}',
+            id="cms_blog.W101",
+        )
+        for origin, names in sorted(missing.items())
+    ]
+
+
+@checks.register(checks.Tags.urls)
+def check_urls(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    """The blog's URLs are included, and before Wagtail's catch-all page serving, which would
+    otherwise answer them with a 404."""
+    hint = docs_url("installation.md", "3-add-the-urls")
+    try:
+        paths = [reverse("cms_blog:graphql"), reverse("cms_blog:post_comment", args=[1])]
+    except NoReverseMatch:
+        return [
+            checks.Error(
+                "cms_blog.urls is not included in the site's URLs: post pages cannot render "
+                "their comment form, and there is no GraphQL endpoint.",
+                hint=f'Add path("", include("cms_blog.urls")) before Wagtail\'s URLs: {hint}',
+                id="cms_blog.E102",
+            )
+        ]
+    messages = []
+    prefix = get_script_prefix()
+    for path in paths:
+        try:
+            match = resolve("/" + path.removeprefix(prefix))
+        except Resolver404:
+            continue
+        if "cms_blog" not in match.app_names:
+            messages.append(
+                checks.Warning(
+                    f"The blog's URL {path} is answered by {match.view_name!r}, not by the blog: "
+                    "cms_blog.urls is included after a pattern that catches it (Wagtail's page "
+                    "serving catches every path).",
+                    hint='Move path("", include("cms_blog.urls")) above '
+                    f'path("", include(wagtail_urls)): {hint}',
+                    id="cms_blog.W102",
+                )
+            )
+    return messages

@@ -71,6 +71,18 @@ DEFAULTS: dict[str, Any] = {
     "PREVIEW_TOKEN_MAX_AGE": 3600,
     # Outages (cms_blog.faults)
     "RETRY_AFTER_SECONDS": 30,
+    # HTTP caching, CDN purges and webhooks (docs/caching.md, docs/webhooks.md)
+    "CACHE_MAX_AGE": 0,
+    "CACHE_S_MAXAGE": 600,
+    "CACHE_TAG_HEADER": "Surrogate-Key",
+    "CACHE_TAG_HEADER_MAX_BYTES": 4000,
+    "CACHE_ALIAS": "default",
+    "CDN_PURGER": None,
+    "CDN_PURGER_OPTIONS": {},
+    "CDN_PURGE_TIMEOUT": 5,
+    "WEBHOOK_TIMEOUT": 5,
+    "WEBHOOK_MAX_ATTEMPTS": 6,
+    "WEBHOOK_RETRY_SECONDS": 30,
 }
 
 # The types each key takes, checked by ``manage.py check`` (cms_blog.E004).
@@ -112,6 +124,17 @@ TYPES: dict[str, type | tuple[type, ...]] = {
     "PREVIEW_URL": OPTIONAL_STR,
     "PREVIEW_TOKEN_MAX_AGE": int,
     "RETRY_AFTER_SECONDS": int,
+    "CACHE_MAX_AGE": int,
+    "CACHE_S_MAXAGE": int,
+    "CACHE_TAG_HEADER": str,
+    "CACHE_TAG_HEADER_MAX_BYTES": int,
+    "CACHE_ALIAS": str,
+    "CDN_PURGER": OPTIONAL_STR,
+    "CDN_PURGER_OPTIONS": dict,
+    "CDN_PURGE_TIMEOUT": (int, float),
+    "WEBHOOK_TIMEOUT": (int, float),
+    "WEBHOOK_MAX_ATTEMPTS": int,
+    "WEBHOOK_RETRY_SECONDS": (int, float),
 }
 
 # Keys renamed in 0.2: the old name still works for one release, with a warning (cms_blog.W002).

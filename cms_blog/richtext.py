@@ -8,6 +8,7 @@ may. The post page and GraphQL both render rich text through here."""
 import re
 from collections.abc import Callable
 
+import swapper
 from django.db.models import Model
 from django.http import HttpRequest
 from django.utils.html import escape
@@ -28,13 +29,15 @@ SEPARATOR = "<!--cms-blog-block-->"
 DEAD_LINK = re.compile(r"<a>(.*?)</a>", re.DOTALL)
 
 
-def page_path_and_url(page: Page, request: HttpRequest) -> tuple[str, str]:
+def page_path_and_url(page: Page, request: HttpRequest | None) -> tuple[str, str]:
     """A page's path relative to its site root and its absolute URL, on ``FRONTEND_BASE_URL``
-    when the site is rendered by a separate frontend."""
+    when the site is rendered by a separate frontend (without a request, as webhooks build it,
+    a page outside every site has its path for a URL)."""
     _site_id, root_url, path = page.get_url_parts(request) or (None, None, None)
     # Headless sites may not route pages through wagtail_serve: fall back to the tree path.
     path = path or page.url_path
-    base = blog_settings.FRONTEND_BASE_URL or root_url or request.build_absolute_uri("/")
+    here = request.build_absolute_uri("/") if request is not None else ""
+    base = blog_settings.FRONTEND_BASE_URL or root_url or here
     return path, base.rstrip("/") + path
 
 
@@ -54,7 +57,9 @@ def rewriter(
     page_url: Callable[[Page], str], document_url: Callable[[AbstractDocument], str]
 ) -> MultiRuleRewriter:
     def page_links(attrs_list: list[dict]) -> list[str]:
-        pages = publicly_readable(Page.objects.all()).in_bulk(linked_ids(attrs_list))
+        # The base page model in use: a site's own (WAGTAIL_PAGE_MODEL) takes Page's place.
+        base = swapper.load_model("wagtailcore", "Page")
+        pages = publicly_readable(base.objects.all()).in_bulk(linked_ids(attrs_list))
         return link_tags(attrs_list, pages, page_url)
 
     def document_links(attrs_list: list[dict]) -> list[str]:

@@ -81,6 +81,11 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": dj_database_url.config(default=f"sqlite:///{TESTS_DIR / 'tests.sqlite3'}")}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A file, not SQLite's shared in-memory database: the browser journeys' live server writes
+    # from several threads, and shared-cache tables answer "database table is locked" at once
+    # where a file waits for the lock.
+    DATABASES["default"]["TEST"] = {"NAME": str(TESTS_DIR / "test.sqlite3")}
 if os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {

@@ -882,7 +882,7 @@ def no_twin_found(**lookups):
     return Comment.objects.none()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs concurrent connections")
 def test_identical_concurrent_submissions_store_one_comment(post, blog_settings):
     blog_settings(COMMENTS_FLOOD_SECONDS=0)

@@ -1,8 +1,9 @@
 """The docs stay true to the repository: relative links and images point at files that exist,
 mkdocs.yml's nav lists every page and only pages that exist, and docs/settings.md documents every
-CMS_BLOG key and no other; README links every page."""
+CMS_BLOG key and no other; README links every page, by absolute URLs."""
 
 import re
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -109,6 +110,38 @@ def test_every_setting_is_documented_and_every_documented_setting_exists():
     assert documented - set(DEFAULTS) == set(), "docs/settings.md documents unknown keys"
 
 
-def test_readme_links_every_page():
-    linked = {Path(target).name for target in relative_targets((REPO / "README.md").read_text())}
-    assert {path.name for path in PAGES} - linked == set(), "pages missing from README's table"
+def repository_paths(markdown: str, repository: str) -> list[str]:
+    """The repository files that a Markdown text's absolute links and images point to: GitHub's
+    page of a file (…/blob/main/path) or the file itself (raw.githubusercontent.com/…/main/path)."""
+    raw = repository.replace("https://github.com/", "https://raw.githubusercontent.com/")
+    prefixes = (f"{repository}/blob/main/", f"{raw}/main/")
+    prose = INLINE_CODE.sub("", FENCED.sub("", markdown))
+    return [
+        target.split("#", 1)[0].removeprefix(prefix)
+        for target in LINK.findall(prose)
+        for prefix in prefixes
+        if target.startswith(prefix)
+    ]
+
+
+def test_repository_paths():
+    markdown = (
+        "[a](https://github.com/o/r/blob/main/docs/a.md#x) ![b](https://raw.githubusercontent.com"
+        "/o/r/main/docs/b.png) [c](https://github.com/o/r) [d](docs/d.md)"
+    )
+    assert repository_paths(markdown, "https://github.com/o/r") == ["docs/a.md", "docs/b.png"]
+
+
+def test_readme_works_as_the_package_description():
+    """README.md is the package's long description (PyPI shows it): its links to the docs, the
+    screenshots and the changelog are absolute URLs into the repository of pyproject.toml, and
+    point at files that exist; it links every page of the docs."""
+    readme = (REPO / "README.md").read_text()
+    repository = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["urls"]
+    assert relative_targets(readme) == [], "relative links break outside the repository"
+    linked = repository_paths(readme, repository["Repository"])
+    assert [path for path in linked if not (REPO / path).exists()] == []
+    assert {f"docs/{path.name}" for path in PAGES} - set(linked) == set(), "pages missing"
+    assert {"CHANGELOG.md", "docs/screenshots/post-desktop.png"} <= set(linked)
+    # the two commands stay at the top
+    assert readme.split("```sh\n", 1)[1].startswith("make demo")

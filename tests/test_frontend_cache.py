@@ -38,26 +38,27 @@ def purged_after(change: Callable[[], object], capture) -> list[str]:
     return list(PURGED)
 
 
-@pytest.mark.parametrize(
-    ("status", "change", "purges"),
-    [
-        # a held comment published
-        ("pending", lambda c: c.approve(), True),
-        ("pending", lambda c: Comment.objects.filter(pk=c.pk).approve(), True),
-        # a public comment taken down
-        ("approved", lambda c: c.mark_spam(), True),
-        ("approved", lambda c: Comment.objects.filter(pk=c.pk).trash(), True),
-        ("approved", lambda c: c.delete(), True),
-        # a public comment edited, or moved back to the queue by editing its status
-        ("approved", lambda c: Comment.objects.get(pk=c.pk).save(), True),
-        ("approved", lambda c: setattr(c, "status", "pending") or c.save(), True),
-        # nothing public changed
-        ("pending", lambda c: c.mark_spam(), False),
-        ("spam", lambda c: Comment.objects.filter(pk=c.pk).restore(), False),
-        ("pending", lambda c: c.delete(), False),
-        ("trash", lambda c: Comment.objects.get(pk=c.pk).save(), False),
-    ],
-)
+# (status before, change, whether the public discussion changed); test_invalidation.py reuses it.
+DISCUSSION_CHANGES = [
+    # a held comment published
+    ("pending", lambda c: c.approve(), True),
+    ("pending", lambda c: Comment.objects.filter(pk=c.pk).approve(), True),
+    # a public comment taken down
+    ("approved", lambda c: c.mark_spam(), True),
+    ("approved", lambda c: Comment.objects.filter(pk=c.pk).trash(), True),
+    ("approved", lambda c: c.delete(), True),
+    # a public comment edited, or moved back to the queue by editing its status
+    ("approved", lambda c: Comment.objects.get(pk=c.pk).save(), True),
+    ("approved", lambda c: setattr(c, "status", "pending") or c.save(), True),
+    # nothing public changed
+    ("pending", lambda c: c.mark_spam(), False),
+    ("spam", lambda c: Comment.objects.filter(pk=c.pk).restore(), False),
+    ("pending", lambda c: c.delete(), False),
+    ("trash", lambda c: Comment.objects.get(pk=c.pk).save(), False),
+]
+
+
+@pytest.mark.parametrize(("status", "change", "purges"), DISCUSSION_CHANGES)
 def test_public_changes_purge_the_post_page(
     post, django_capture_on_commit_callbacks, status, change, purges
 ):

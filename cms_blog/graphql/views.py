@@ -24,6 +24,7 @@ from django.http import (
     QueryDict,
 )
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils.cache import patch_cache_control
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
@@ -32,6 +33,7 @@ from graphene_django.views import GraphQLView, HttpError
 from graphql import ExecutionResult, GraphQLError, parse, validate
 
 from ..conf import blog_settings
+from ..docs import docs_url
 from ..faults import (
     SERVICE_UNAVAILABLE,
     mark_unavailable,
@@ -51,6 +53,8 @@ logger = logging.getLogger("cms_blog.graphql")
 # would need one too, but carries no variables, and graphql.org no longer recommends it: one
 # format is one path to guard.
 POST_CONTENT_TYPE = "application/json"
+# Both GraphiQL pages render GraphiQL into this element, which is empty until then.
+GRAPHIQL_ROOT = b'<div id="editor">'
 
 # The JSON type each member of a request may have; null stands for a missing member. graphene-django
 # also takes variables as a string of JSON, as a GET's query string carries them.
@@ -214,16 +218,27 @@ class BlogGraphQLView(GraphQLView):
     def render_graphiql(self, request: HttpRequest, **data) -> HttpResponse:
         """GraphiQL from the site's own static files when graphene-django-graphiql-static is
         installed (the ``graphiql`` extra), else graphene-django's page, which loads it from a
-        CDN."""
-        if not apps.is_installed("graphene_django_graphiql_static"):
-            return super().render_graphiql(request, **data)
-        from graphene_django_graphiql_static.views import GraphiQLOfflineView
+        CDN; either way with the blog's explanation in GraphiQL's place, which GraphiQL replaces
+        when it starts and which stays when its scripts cannot load."""
+        if apps.is_installed("graphene_django_graphiql_static"):
+            from graphene_django_graphiql_static.views import GraphiQLOfflineView
 
-        # Its page loads the same libraries; the integrity hashes must be those of its copies.
-        hashes = {
-            name: getattr(GraphiQLOfflineView, name) for name in data if name.endswith("_sri")
-        }
-        return render(request, GraphiQLOfflineView.graphiql_template, {**data, **hashes})
+            # Its page loads the same libraries; the integrity hashes must be those of its copies.
+            hashes = {
+                name: getattr(GraphiQLOfflineView, name) for name in data if name.endswith("_sri")
+            }
+            response = render(request, GraphiQLOfflineView.graphiql_template, {**data, **hashes})
+        else:
+            response = super().render_graphiql(request, **data)
+        fallback = render_to_string(
+            "cms_blog/graphiql_fallback.html",
+            {"docs_url": docs_url("graphql.md", "graphiql")},
+            request=request,
+        )
+        response.content = response.content.replace(
+            GRAPHIQL_ROOT + b"</div>", GRAPHIQL_ROOT + fallback.encode() + b"</div>", 1
+        )
+        return response
 
     @staticmethod
     def format_error(error: Exception) -> dict:

@@ -2,6 +2,7 @@ from . import pages, swappable
 from .comments import Comment
 from .pages import BlogIndexPageMixin, BlogPostPageMixin, BlogPostQuerySet, BlogPostSource
 from .swappable import get_index_model, get_post_model
+from .webhooks import WebhookDelivery, WebhookEndpoint
 from .wordpress import WordPressImportRecord
 
 __all__ = [
@@ -13,6 +14,8 @@ __all__ = [
     "BlogPostSource",
     "BlogPostTag",
     "Comment",
+    "WebhookDelivery",
+    "WebhookEndpoint",
     "get_index_model",
     "get_post_model",
     "WordPressImportRecord",

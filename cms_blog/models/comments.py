@@ -2,10 +2,12 @@
 
 Moderation transitions (approve, mark as spam, trash, restore) are methods of the model and of its
 queryset, so the admin, management commands and scripts all move comments the same way and the
-``comment_approved`` signal is sent whichever path approved a comment. Whenever a post's public
-discussion changes, its page is purged from Wagtail's frontend cache, if the site uses one.
+``comment_approved`` and ``comment_removed`` signals are sent whichever path moved a comment.
+Whenever a post's public discussion changes, ``discussion_changed`` is sent and its page is purged
+from Wagtail's frontend cache, if the site uses one.
 """
 
+import copy
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
@@ -21,7 +23,7 @@ from django.utils.html import Urlizer, linebreaks
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from ..comments.signals import comment_approved
+from ..comments.signals import comment_approved, comment_removed, discussion_changed
 from . import swappable
 
 
@@ -124,17 +126,26 @@ class CommentQuerySet(models.QuerySet):
 
     def _set_status(self, status: str) -> int:
         changing = self.exclude(status=status)
-        purge_discussion_pages(changing.public().values_list("post_id", flat=True))
-        return changing.update(status=status, approved_at=None)
+        leaving = list(changing.public())
+        purge_discussion_pages(comment.post_id for comment in leaving)
+        changed = changing.update(status=status, approved_at=None)
+        for comment in leaving:
+            comment.status = status
+            announce_removal(comment)
+        return changed
 
 
 def purge_discussion_pages(post_ids: Iterable[int]) -> None:
-    """Once the transaction commits, purge the pages of these posts from Wagtail's frontend cache
+    """Once the transaction commits, send ``discussion_changed`` for these posts (the blog's cache
+    invalidation) and purge their pages from Wagtail's frontend cache
     (``wagtail.contrib.frontend_cache``), when the site uses it: their public discussion changed."""
-    if not apps.is_installed("wagtail.contrib.frontend_cache"):
-        return
     post_ids = set(post_ids)
     if not post_ids:
+        return
+    transaction.on_commit(
+        lambda: discussion_changed.send(sender=Comment, post_ids=post_ids), robust=True
+    )
+    if not apps.is_installed("wagtail.contrib.frontend_cache"):
         return
 
     def purge() -> None:
@@ -144,6 +155,14 @@ def purge_discussion_pages(post_ids: Iterable[int]) -> None:
         purge_pages_from_cache(posts)
 
     transaction.on_commit(purge, robust=True)
+
+
+def announce_removal(comment: "Comment") -> None:
+    """Send ``comment_removed`` for a comment that just left the public thread, once the
+    transaction commits."""
+    transaction.on_commit(
+        lambda: comment_removed.send(sender=Comment, comment=comment), robust=True
+    )
 
 
 def announce_approval(comment: "Comment") -> None:
@@ -274,16 +293,21 @@ class Comment(models.Model):
             type(self).objects.filter(pk=self.pk).update(path=self.path)
         if self._was_or_is_public:
             purge_discussion_pages([self.post_id])
+        if getattr(self, "_stored_status", None) == self.Status.APPROVED and not self.is_approved:
+            announce_removal(self)
         self._stored_status = self.status
 
     def delete(self, *args, **kwargs) -> tuple[int, dict[str, int]]:
         if self._was_or_is_public:
             purge_discussion_pages([self.post_id])
+            # A copy: Django clears the id of the deleted instance, receivers want to know it.
+            announce_removal(copy.copy(self))
         return super().delete(*args, **kwargs)
 
     @classmethod
-    def from_db(cls, db, field_names, values) -> "Comment":
-        comment = super().from_db(db, field_names, values)
+    def from_db(cls, db, field_names, values, *args, **kwargs) -> "Comment":
+        # Django 6.1 passes more (its fetch mode): whatever it passes goes on.
+        comment = super().from_db(db, field_names, values, *args, **kwargs)
         # The status as stored, to tell when a save or delete changes the public discussion.
         comment._stored_status = comment.__dict__.get("status")
         return comment

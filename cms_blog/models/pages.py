@@ -29,6 +29,8 @@ from wagtail.models.pages import DefaultBasePageMixin
 from wagtail.search import index
 
 from ..blocks import BlogBodyBlock
+from ..cache.http import CachedForReaders
+from ..cache.tags import POSTS, TAGS, comments_tag, tags_for_posts
 from ..citations import source_errors
 from ..comments.discussion import discussion_for
 from ..listing import index_listing
@@ -110,7 +112,7 @@ class ServedUntilExpiry:
         return super().serve(request, *args, **kwargs)
 
 
-class BlogIndexPageMixin(ServedUntilExpiry, RoutablePageMixin, models.Model):
+class BlogIndexPageMixin(CachedForReaders, ServedUntilExpiry, RoutablePageMixin, models.Model):
     """The blog's home: a paginated, searchable list of its posts, with a tag filter and a feed."""
 
     intro = RichTextField(
@@ -143,6 +145,12 @@ class BlogIndexPageMixin(ServedUntilExpiry, RoutablePageMixin, models.Model):
         context = super().get_context(request, *args, **kwargs)
         context.update(index_listing(self, request))
         return context
+
+    def cache_tags(self, context: dict) -> set[str]:
+        """Lists of posts and tags, and the posts this page of the list shows (the feed, which
+        renders no template, shows the newest: ``posts`` covers it)."""
+        shown = context["posts"].object_list if "posts" in context else []
+        return {POSTS, TAGS, *tags_for_posts(shown)}
 
     @path("feed/", name="feed")
     def feed(self, request: HttpRequest) -> HttpResponse:
@@ -190,7 +198,7 @@ class BlogPostPageForm(WagtailAdminPageForm):
         return cleaned_data
 
 
-class BlogPostPageMixin(ServedUntilExpiry, HeadlessPreviewMixin, models.Model):
+class BlogPostPageMixin(CachedForReaders, ServedUntilExpiry, HeadlessPreviewMixin, models.Model):
     """One post: a body of blocks, numbered sources, tags, and a threaded discussion."""
 
     date = models.DateField(_("post date"), default=timezone.localdate)
@@ -278,6 +286,20 @@ class BlogPostPageMixin(ServedUntilExpiry, HeadlessPreviewMixin, models.Model):
             patch_cache_control(response, private=True)
             patch_vary_headers(response, ["Cookie"])
         return response
+
+    def cache_tags(self, context: dict) -> set[str]:
+        """The post, its discussion, and the posts it shows the titles of or links to: its
+        neighbours, and the posts its text links to (a link to a hidden post is dropped)."""
+        linked = [
+            int(pk)
+            for model, pk, _path, _content_path in self.body.stream_block.extract_references(
+                self.body
+            )
+            if issubclass(model, Page) and pk.isdigit()
+        ]
+        neighbours = [context.get("previous_post"), context.get("next_post")]
+        shown = [self, *linked, *(post for post in neighbours if post is not None)]
+        return {comments_tag(self.pk), *tags_for_posts(shown)}
 
     def get_context(self, request: HttpRequest, *args, comment_form=None, **kwargs) -> dict:
         """The page's context, with its neighbours, its rendered rich text and its discussion

@@ -18,6 +18,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from django.contrib.auth.models import AbstractUser
 from django.core.files.images import ImageFile
 from PIL import Image, ImageDraw
@@ -178,6 +179,31 @@ def screenshot(pytestconfig: pytest.Config) -> Callable[..., Path]:
         return path
 
     return save
+
+
+def describe_violations(violations: list[dict]) -> str:
+    """axe-core's violations as lines a failing test can show: rule, impact, what it asks, and
+    each offending element with axe's summary of what is wrong with it."""
+    lines = []
+    for violation in violations:
+        lines.append(f"{violation['id']} ({violation['impact']}): {violation['help']}")
+        for node in violation["nodes"]:
+            summary = " ".join(node.get("failureSummary", "").split())
+            lines.append(f"  {' '.join(node['target'])}: {summary}")
+    return "\n".join(lines)
+
+
+@pytest.fixture(scope="session")
+def assert_accessible() -> Callable[[Page, str], None]:
+    """Fail when axe-core (bundled by axe-playwright-python, run inside the page) finds any
+    violation of its rules (WCAG 2 A and AA, best practices) on the page as it is now."""
+    axe = Axe()
+
+    def check(page: Page, what: str) -> None:
+        violations = axe.run(page).response["violations"]
+        assert not violations, f"axe-core on {what}:\n{describe_violations(violations)}"
+
+    return check
 
 
 @pytest.fixture

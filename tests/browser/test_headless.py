@@ -49,6 +49,7 @@ def test_frontend_reads_a_post_with_every_block(
         page.get_by_role("button", name=re.compile("Execute query")).click()
     result = {"status": answer.value.status, "body": answer.value.json()}
     expect(page.locator(".graphiql-response")).to_contain_text("The Congress of Vienna")
+    expect(page.locator(".cms-blog-graphiql-fallback")).to_have_count(0)  # GraphiQL took its place
     screenshot(page, "graphiql")
 
     assert result["status"] == 200, result
@@ -78,3 +79,17 @@ def test_frontend_reads_a_post_with_every_block(
     assert image.status == 200
     assert image.headers["content-type"] == "image/webp"
     assert rendition["width"] == 800
+
+
+def test_graphiql_page_explains_itself_when_its_scripts_cannot_load(
+    page: Page, site_url: Callable[[str], str]
+):
+    # As a Content Security Policy or a storage that rewrote the files (integrity) would do.
+    page.route("**/static/graphene_django_graphiql_static/**", lambda route: route.abort())
+    page.goto(site_url("/graphql/"))
+    fallback = page.locator("#editor .cms-blog-graphiql-fallback")
+    expect(fallback.get_by_role("heading", name="GraphQL endpoint")).to_be_visible()
+    expect(fallback).to_contain_text("GraphiQL, the query explorer that browsers get here, has not")
+    expect(fallback.get_by_role("link")).to_have_attribute(
+        "href", re.compile(r"graphql\.md#graphiql$")
+    )

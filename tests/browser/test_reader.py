@@ -40,12 +40,14 @@ def test_reader_comments_and_replies_on_a_phone(
     vienna_post,
     make_comment,
     screenshot,
+    assert_accessible,
 ):
     page = phone_page
     clara = make_comment("Clara Historian", "Metternich gets the credit; Talleyrand did the work.")
     page.goto(site_url(vienna_post.url))
     expect(page.locator(f"#comment-{clara.pk}")).to_contain_text("Talleyrand did the work")
     screenshot(page, "post-phone", full_page=True)
+    assert_accessible(page, "a post on a phone")
 
     form = page.locator("form.cms-blog-comment-form")
     post_comment = form.get_by_role("button", name="Post Comment")
@@ -72,6 +74,7 @@ def test_reader_comments_and_replies_on_a_phone(
     expect(form.get_by_label("Email", exact=True)).to_have_value("ben@example.com")
     expect(form.get_by_label("Website", exact=True)).to_have_value("ftp://ben.example")
     screenshot(page.locator("#respond"), "comment-form-errors")
+    assert_accessible(page, "the comment form showing its errors, on a phone")
 
     form.get_by_label("Website", exact=True).fill("https://ben.example")
     post_comment.click()
@@ -104,6 +107,7 @@ def test_reader_comments_and_replies_on_a_phone(
     expect(stranger.locator(".cms-blog-figure img")).to_have_js_property("complete", True)
     screenshot(stranger, "post-desktop")
     screenshot(stranger, "post-desktop-full", full_page=True)
+    assert_accessible(stranger, "a post on a desktop")
 
     # The reader looks for more on the blog's index, with its search box.
     stranger.goto(site_url(vienna_post.get_parent().url))
@@ -115,3 +119,4 @@ def test_reader_comments_and_replies_on_a_phone(
     expect(search).to_have_value("Congress")
     expect(stranger.locator(".cms-blog-card img")).to_have_js_property("complete", True)
     screenshot(stranger, "blog-index-search")
+    assert_accessible(stranger, "the blog index with search results")

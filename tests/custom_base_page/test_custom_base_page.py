@@ -123,3 +123,14 @@ def test_graphql_answers_the_post_and_list_queries(client, article):
     assert data["post"]["tags"] == [{"slug": "history"}]
     assert data["posts"]["pagination"]["total"] == 1
     assert data["posts"]["items"][0]["thumbnail"] is not None
+
+
+def test_page_links_in_rich_text_resolve_on_the_site_s_base_page(client, make_post, blog_index):
+    post = make_post(
+        "Linked",
+        body=[("text", f'<p>See <a linktype="page" id="{blog_index.pk}">the journal</a>.</p>')],
+    )
+
+    html = client.get(post.url).content.decode()
+
+    assert f'<a href="{blog_index.url}">the journal</a>' in html
