@@ -238,7 +238,9 @@ def test_the_comment_form_keeps_the_text_when_the_database_fails(
     }
     response = client.post(f"/comments/post/{post.pk}/", data)
 
-    assert_unavailable(response)
+    assert response.status_code == 503 and response["Retry-After"] == "30"
+    # The page hands out a CSRF token: private as well as never stored.
+    assert {"no-store", "private"} <= set(response["Cache-Control"].split(", "))
     html = response.content.decode()
     assert "Kept while the database is away" in html and 'value="Bea"' in html
     assert "briefly unavailable. Please try again in a moment." in html
