@@ -20,6 +20,8 @@ from django.utils.translation import gettext_lazy
 from wagtail.models import PageQuerySet
 from wagtail.search.backends.base import BaseSearchResults
 
+from .validators import validate_decodable
+
 logger = logging.getLogger("cms_blog.search")
 
 # Both database backends fail past a few hundred words.
@@ -78,6 +80,7 @@ class PostFilterForm(forms.Form):
     q = forms.CharField(
         required=False,
         max_length=200,
+        validators=[validate_decodable],
         label=gettext_lazy("Search posts"),
         widget=forms.TextInput(attrs={"type": "search"}),
     )

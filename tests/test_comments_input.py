@@ -1,6 +1,7 @@
 """Hostile and odd input to the comment form: each gets one clear error, and nothing is stored."""
 
 import time
+from urllib.parse import quote_from_bytes
 
 import pytest
 from bs4 import BeautifulSoup
@@ -101,3 +102,43 @@ def test_a_replayed_form_is_not_taken_as_a_new_comment(client, post, settings):
 
     assert response.status_code == 400
     assert not Comment.objects.exists()
+
+
+UNREADABLE = "This text could not be read (it is not valid UTF-8). Please type it again."
+
+
+@pytest.mark.parametrize(
+    "field",
+    [
+        "body",  # the comment
+        "author_name",  # the name
+        "author_url",  # the website
+    ],
+)
+def test_invalid_utf8_in_a_form_post_is_refused(client, post, field, caplog):
+    # Django decodes the bytes with replacement characters; the form refuses them.
+    fields = {
+        "body": b"A fair point.",
+        "author_name": b"Bea",
+        "author_email": b"bea@example.com",
+        "author_url": b"https://bea.example/",
+        "timestamp": form_timestamp(post.pk, time.time() - 60).encode(),
+        field: b"caf\xe9 \xff",
+    }
+    raw = b"&".join(
+        name.encode() + b"=" + quote_from_bytes(value).encode() for name, value in fields.items()
+    )
+    response = client.post(
+        f"/comments/post/{post.pk}/", raw, content_type="application/x-www-form-urlencoded"
+    )
+
+    assert response.status_code == 400
+    assert errors(response) == [UNREADABLE]
+    assert not Comment.objects.exists()
+    assert not any(record.exc_info for record in caplog.records)
+
+
+def test_invalid_utf8_in_the_search_box_is_a_field_error(client, blog_index, post):
+    response = client.get(f"{blog_index.url}?q=caf%E9")
+    assert response.status_code == 200
+    assert UNREADABLE in errors(response)

@@ -2,6 +2,7 @@
 Retry-After (and GraphQL an error code clients act on), never a 500 or a 200 with an error."""
 
 import logging
+import time
 
 import pytest
 from django.db import InterfaceError, OperationalError, ProgrammingError
@@ -10,8 +11,10 @@ from django_redis.exceptions import ConnectionInterrupted
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
+from cms_blog.comments.forms import form_timestamp
 from cms_blog.faults import service_fault
 from cms_blog.graphql.schema import schema
+from cms_blog.models import Comment
 from tests.graphql_support import ENDPOINT
 
 REFUSED = 'connection to server at "127.0.0.1", port 5432 failed: Connection refused'
@@ -213,3 +216,38 @@ def test_the_next_request_after_the_outage_works(client, post):
         fail_sql(outage, OperationalError(REFUSED))
         assert graphql(client, query).status_code == 503
     assert graphql(client, query).json() == {"data": {"posts": {"items": [{"title": "Vienna"}]}}}
+
+
+def test_the_comment_form_keeps_the_text_when_the_database_fails(
+    client, post, monkeypatch, faults_logged
+):
+    # The insert fails as on a dropped connection; the page around the form can still be read.
+    execute = CursorWrapper._execute
+
+    def insert_fails(self, sql, *args):
+        if sql.startswith('INSERT INTO "cms_blog_comment"'):
+            raise OperationalError("server closed the connection unexpectedly")
+        return execute(self, sql, *args)
+
+    monkeypatch.setattr(CursorWrapper, "_execute", insert_fails)
+    data = {
+        "body": "Kept while the database is away",
+        "author_name": "Bea",
+        "author_email": "bea@example.com",
+        "timestamp": form_timestamp(post.pk, time.time() - 60),
+    }
+    response = client.post(f"/comments/post/{post.pk}/", data)
+
+    assert response.status_code == 503 and response["Retry-After"] == "30"
+    # The page hands out a CSRF token: private as well as never stored.
+    assert {"no-store", "private"} <= set(response["Cache-Control"].split(", "))
+    html = response.content.decode()
+    assert "Kept while the database is away" in html and 'value="Bea"' in html
+    assert "briefly unavailable. Please try again in a moment." in html
+    assert post.title in html  # the post page, not the bare 503 page
+    monkeypatch.undo()
+    assert not Comment.objects.exists()
+    assert len(faults_logged()) == 1
+    # The failed attempt took no flood slot: sending it again at once is not "too fast".
+    response = client.post(f"/comments/post/{post.pk}/", data)
+    assert response.status_code == 302 and Comment.objects.count() == 1

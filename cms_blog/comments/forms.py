@@ -14,6 +14,7 @@ from ..models.comments import (
     Comment,
     validate_web_url,  # on the model field too: every path checks it
 )
+from ..validators import validate_decodable
 
 # Tab, line feed and carriage return are how people write multi-line comments.
 _TEXT_WHITESPACE = frozenset("\t\n\r")
@@ -67,12 +68,12 @@ class CommentForm(forms.Form):
         label=_("Comment"),
         max_length=Comment._meta.get_field("body").max_length,
         widget=forms.Textarea(attrs={"rows": 8, "cols": 45}),
-        validators=[validate_text, validate_visible],
+        validators=[validate_decodable, validate_text, validate_visible],
     )
     author_name = forms.CharField(
         label=_("Name"),
         max_length=Comment._meta.get_field("author_name").max_length,
-        validators=[validate_single_line, validate_visible],
+        validators=[validate_decodable, validate_single_line, validate_visible],
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     author_email = forms.EmailField(
@@ -86,7 +87,7 @@ class CommentForm(forms.Form):
         required=False,
         max_length=Comment._meta.get_field("author_url").max_length,
         assume_scheme="https",
-        validators=[validate_single_line, validate_web_url],
+        validators=[validate_decodable, validate_single_line, validate_web_url],
         widget=forms.URLInput(attrs={"autocomplete": "url"}),
     )
 

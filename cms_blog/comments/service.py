@@ -11,11 +11,13 @@ anybody. ``import_comments`` stores comments as they were elsewhere, with none o
 import datetime
 import hashlib
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import Q
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -93,7 +95,7 @@ def submit_comment(
         request.user if getattr(request, "user", None) and request.user.is_authenticated else None
     )
     try:
-        with transaction.atomic():
+        with flood_claims() as claimed, durable():
             post = visible_post(request, post_id)
             parent = None
             if parent_id is not None:
@@ -102,7 +104,7 @@ def submit_comment(
                     raise Refused("parent_id", refusal)
             comment = Comment(post=post, parent=parent, user=user, **form.cleaned_data)
             comment.caught_by_bot_trap = is_bot
-            return SubmissionResult(comment=_store(comment, request))
+            return SubmissionResult(comment=_store(comment, request, claimed))
     except Refused as refusal:
         return SubmissionResult(errors=refusal.errors)
 
@@ -123,14 +125,14 @@ def reply_as_staff(request: HttpRequest, parent: Comment, body: str) -> Submissi
     if not form.is_valid():
         return SubmissionResult(errors={name: list(errs) for name, errs in form.errors.items()})
     try:
-        with transaction.atomic():
+        with flood_claims() as claimed, durable():
             post = visible_post(request, parent.post_id)
             if parent.status == Comment.Status.PENDING and is_moderator(user):
                 parent.approve()
             if refusal := reply_refusal(parent, post):
                 raise Refused("parent_id", refusal)
             comment = Comment(post=post, parent=parent, user=user, **form.cleaned_data)
-            return SubmissionResult(comment=_store(comment, request))
+            return SubmissionResult(comment=_store(comment, request, claimed))
     except Refused as refusal:
         return SubmissionResult(errors=refusal.errors)
 
@@ -226,6 +228,36 @@ def import_comments(post_id: int, comments: list[ImportedComment]) -> dict[int, 
     return {key: row.pk for key, row in rows.items()}
 
 
+@contextmanager
+def flood_claims() -> Iterator[list[str]]:
+    """The flood slots a submission takes, given back when it fails with an error (a database
+    fault): nothing was stored, and the reader's retry must not be refused as too fast."""
+    claimed: list[str] = []
+    try:
+        yield claimed
+    except Refused:
+        raise
+    except BaseException:
+        cache.delete_many(claimed)
+        raise
+
+
+@contextmanager
+def durable() -> Iterator[None]:
+    """``transaction.atomic()`` that raises unless its work is still to be committed.
+
+    Django rolls a transaction back without a word when an error inside it was caught and
+    swallowed (by a signal receiver, a task the immediate backend runs in place) after its
+    connection died: the savepoint cannot be rolled back, the transaction is marked for rollback
+    or the connection closed, and the outermost block then exits quietly. The comment would be
+    confirmed and never stored. Checked as the block's last step, that becomes a service fault:
+    503, nothing confirmed. A failing COMMIT raises by itself."""
+    with transaction.atomic():
+        yield
+        if transaction.get_rollback() or connection.closed_in_transaction:
+            raise OperationalError("The transaction was lost before it could commit.")
+
+
 def visible_post(request: HttpRequest, post_id: int) -> Page:
     """The open, visible post of the request's site with this id; ``Refused`` otherwise."""
     post = get_post_model().objects.visible(Site.find_for_request(request)).filter(pk=post_id)
@@ -237,14 +269,15 @@ def visible_post(request: HttpRequest, post_id: int) -> Page:
     return post
 
 
-def _store(comment: Comment, request: HttpRequest) -> Comment:
-    """Refuse duplicates and floods, run the rules, save, and announce after commit."""
+def _store(comment: Comment, request: HttpRequest, claimed: list[str]) -> Comment:
+    """Refuse duplicates and floods (the flood slots taken go in ``claimed``), run the rules,
+    save, and announce after commit."""
     if Comment.objects.filter(
         post=comment.post, author_email__iexact=comment.author_email, body=comment.body
     ).exists():
         raise Refused("__all__", DUPLICATE)
     ip = client_ip(request)
-    if not is_moderator(comment.user) and not _claim_flood_slots(ip, comment.author_email):
+    if not is_moderator(comment.user) and not _claim_flood_slots(ip, comment.author_email, claimed):
         raise Refused("__all__", TOO_FAST)
     try:
         comment.status, comment.moderation_reason = moderate(comment, request)
@@ -264,7 +297,7 @@ def _store(comment: Comment, request: HttpRequest) -> Comment:
     return comment
 
 
-def _claim_flood_slots(ip: str | None, email: str) -> bool:
+def _claim_flood_slots(ip: str | None, email: str, claimed: list[str]) -> bool:
     """Mark this IP and email as having just posted; False when either posted within
     ``COMMENTS_FLOOD_SECONDS`` (True while the cache is unreachable: fail open). ``cache.add``
     is atomic, so this holds across processes on a shared cache (Redis). Keys hold digests: the
@@ -272,7 +305,6 @@ def _claim_flood_slots(ip: str | None, email: str) -> bool:
     seconds = blog_settings.COMMENTS_FLOOD_SECONDS
     if not seconds:
         return True
-    claimed = []
     for kind, value in (("ip", ip), ("email", email.lower())):
         if not value:
             continue
