@@ -10,6 +10,7 @@ import io
 import json
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import django
 
@@ -123,6 +124,12 @@ og_image = [tag["content"] for tag in soup.select("meta[property='og:image']")]
 expect(
     len(og_image) == 1 and og_image[0].startswith("http") and ".fill-1200x630" in og_image[0],
     f"the first figure is the og:image, by an absolute URL: {og_image}",
+)
+# One host for every absolute URL, the Site's (the starter's localhost:80), not the request's.
+canonical = soup.select_one("link[rel=canonical]")["href"]
+expect(
+    urlsplit(og_image[0]).netloc == urlsplit(canonical).netloc == "localhost",
+    f"og:image and canonical on the Site's host: {og_image[0]}, {canonical}",
 )
 
 # The comment form: its errors first, then a comment held for moderation (first-time).
