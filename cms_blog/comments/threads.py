@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import BigIntegerField, Count, Exists, F, OuterRef, Q, QuerySet, Value
-from django.db.models.functions import Cast, Left, StrIndex
+from django.db.models.functions import Cast, Left, NullIf, StrIndex
 
 from ..conf import blog_settings
 from ..models.comments import Comment
@@ -60,8 +60,10 @@ def thread_page(post_id: int, number: int | None = None) -> tuple[ThreadPage, in
         number = num_pages if blog_settings.COMMENTS_DEFAULT_PAGE == "newest" else 1
     first = (number - 1) * per_page
     heads = top_level(post_id).values("pk")[first : first + per_page]
-    # The thread a comment belongs to is the first id of its path.
-    thread = Cast(Left("path", StrIndex("path", Value("/")) - 1), BigIntegerField())
+    # The thread a comment belongs to is the first id of its path (none for a comment stored
+    # without one, by a script's bulk_create: it belongs to no page rather than fail the page).
+    head = NullIf(Left("path", StrIndex("path", Value("/")) - 1), Value(""))
+    thread = Cast(head, BigIntegerField())
     comments = Comment.objects.public().alias(thread=thread).filter(thread__in=heads)
     return ThreadPage(assemble(comments), number=number, num_pages=num_pages), shown
 
