@@ -15,7 +15,15 @@ from ..models.comments import Comment
 from .cookies import is_personal, pending_comment_ids, remembered_commenter
 from .forms import CommentPageForm
 from .policy import can_have_replies, comments_open
-from .threads import ThreadPage, page_count, page_of, thread_page, walk
+from .threads import (
+    ThreadPage,
+    page_count,
+    page_number,
+    page_of,
+    thread_page,
+    walk,
+    with_earlier_threads,
+)
 
 PAGE_PARAMETER = "cpage"  # WordPress's name for the page of comments
 
@@ -57,15 +65,17 @@ def discussion_for(
 
     if request is not None and post.pk and (own_ids := pending_comment_ids(request)):
         # Spam is shown to its author as pending too: a bot must not learn it was caught.
-        own = Comment.objects.filter(
-            pk__in=own_ids, post=post, status__in=[Comment.Status.PENDING, Comment.Status.SPAM]
+        own = with_earlier_threads(
+            Comment.objects.filter(
+                pk__in=own_ids, post=post, status__in=[Comment.Status.PENDING, Comment.Status.SPAM]
+            )
         )
         for comment in own:
             comment.thread_replies = []
             comment.awaiting_moderation = True
             if comment.parent_id in by_id:
                 by_id[comment.parent_id].thread_replies.append(comment)
-            elif comment.parent_id is None and page_of(comment) == page.number:
+            elif comment.parent_id is None and page_number(comment.earlier_threads) == page.number:
                 threads.append(comment)
 
     replying_to = None

@@ -11,8 +11,18 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import BigIntegerField, Count, Exists, F, OuterRef, Q, QuerySet, Value
-from django.db.models.functions import Cast, Left, NullIf, StrIndex
+from django.db.models import (
+    BigIntegerField,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Cast, Coalesce, Left, NullIf, StrIndex
 
 from ..conf import blog_settings
 from ..models.comments import Comment
@@ -70,13 +80,36 @@ def thread_page(post_id: int, number: int | None = None) -> tuple[ThreadPage, in
 
 def page_of(comment: Comment) -> int:
     """The page of its post's threads that shows ``comment`` (or would, once approved)."""
-    per_page = blog_settings.COMMENTS_PER_PAGE
-    if not per_page:
+    if not blog_settings.COMMENTS_PER_PAGE:
         return 1
     root_id = int(comment.path.split("/", 1)[0]) if comment.path else comment.pk
     root = comment if root_id == comment.pk else Comment.objects.get(pk=root_id)
     earlier = Q(created_at__lt=root.created_at) | Q(created_at=root.created_at, pk__lt=root.pk)
-    return top_level(comment.post_id).filter(earlier).count() // per_page + 1
+    return page_number(top_level(comment.post_id).filter(earlier).count())
+
+
+def page_number(earlier_threads: int) -> int:
+    """The page of a thread that has ``earlier_threads`` approved threads before it."""
+    per_page = blog_settings.COMMENTS_PER_PAGE
+    return earlier_threads // per_page + 1 if per_page else 1
+
+
+def with_earlier_threads(comments: QuerySet) -> QuerySet:
+    """Annotate each (top-level) comment with ``earlier_threads``: how many approved threads of
+    its post come before it, for ``page_number``, in the same query whatever their number."""
+    earlier = (
+        Comment.objects.public()
+        .filter(post_id=OuterRef("post_id"), parent__isnull=True)
+        .filter(
+            Q(created_at__lt=OuterRef("created_at"))
+            | Q(created_at=OuterRef("created_at"), pk__lt=OuterRef("pk"))
+        )
+        .order_by()
+        .values("post_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return comments.annotate(earlier_threads=Coalesce(Subquery(earlier), 0))
 
 
 def page_count(post_id: int) -> int:
