@@ -78,8 +78,14 @@ def response_key(
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
 
 
-def store_answer(key: str, answer: Answer, *, started_at: float) -> None:
-    lifetime = seconds_until_next_expiry()
+def answer_lifetime() -> int | None:
+    """Seconds an answer computed now may be kept (None: no limit). Read before the answer's
+    work begins: this read's own cache entry may mark tags as new, which must not make the answer
+    look older than them."""
+    return seconds_until_next_expiry()
+
+
+def store_answer(key: str, answer: Answer, *, started_at: float, lifetime: int | None) -> None:
     timeout = RESPONSE_TIMEOUT if lifetime is None else min(RESPONSE_TIMEOUT, lifetime)
     responses.set(key, answer, answer.tags, started_at=started_at, timeout=timeout)
 

@@ -51,6 +51,7 @@ from . import persisted
 from .caching import (
     CACHE_STATUS_HEADER,
     Answer,
+    answer_lifetime,
     cache_headers,
     document_max_age,
     response_key,
@@ -263,6 +264,7 @@ class BlogGraphQLView(GraphQLView):
             self.cache_status = "miss" if self.answer is None else "hit"
             if self.answer is not None:
                 return self.answer.body, 200
+        lifetime = answer_lifetime() if key else None
         started_at = now()
         result, status = super().get_response(request, data, show_graphiql)
         limit = blog_settings.GRAPHQL_MAX_RESPONSE_BYTES
@@ -278,7 +280,7 @@ class BlogGraphQLView(GraphQLView):
         if status == 200 and self.clean:
             self.answer = Answer(result, frozenset(recorded_tags(request)))
             if key and not is_preview(request):
-                store_answer(key, self.answer, started_at=started_at)
+                store_answer(key, self.answer, started_at=started_at, lifetime=lifetime)
         return result, status
 
     @staticmethod
