@@ -26,6 +26,7 @@ from django.utils.cache import patch_cache_control
 from graphql import DocumentNode, OperationType, get_operation_ast, print_ast
 
 from ..cache.http import is_shareable, seconds_until_next_expiry, share
+from ..cache.invalidation import purge_if_settings_changed
 from ..cache.store import TaggedCache
 from ..comments.cookies import is_personal
 from ..conf import blog_settings
@@ -79,9 +80,10 @@ def response_key(
 
 
 def answer_lifetime() -> int | None:
-    """Seconds an answer computed now may be kept (None: no limit). Read before the answer's
-    work begins: this read's own cache entry may mark tags as new, which must not make the answer
-    look older than them."""
+    """Seconds an answer computed now may be kept (None: no limit). Called before the answer's
+    work begins, which must look newer than what this does: the purge of every answer when the
+    settings changed, and the expiry's own cache entry, which may mark tags as new."""
+    purge_if_settings_changed()
     return seconds_until_next_expiry()
 
 
