@@ -8,7 +8,6 @@ import json
 import pytest
 from django.utils import timezone
 
-from cms_blog.cache import store
 from cms_blog.graphql.caching import MAX_AGE_DIRECTIVE
 from cms_blog.models import get_post_model
 from tests.factories import make_comment
@@ -33,10 +32,7 @@ query One($id: ID!) {
 """
 
 
-@pytest.fixture(autouse=True)
-def same_clock(monkeypatch):
-    # The reads follow the fixtures' invalidations closely: no allowance for other clocks.
-    monkeypatch.setattr(store, "CLOCK_MARGIN", 0)
+pytestmark = pytest.mark.usefixtures("same_clock")
 
 
 def get(client, query: str, variables: dict | None = None, **extra):

@@ -44,9 +44,7 @@ def code_of(response) -> str | None:
     return response.json()["errors"][0].get("extensions", {}).get("code")
 
 
-@pytest.fixture(autouse=True)
-def same_clock(monkeypatch):
-    monkeypatch.setattr(store, "CLOCK_MARGIN", 0)
+pytestmark = pytest.mark.usefixtures("same_clock")
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from taggit.models import Tag
 from wagtail.models import Page
 
 from cms_blog import changes
-from cms_blog.cache import invalidation, store
+from cms_blog.cache import invalidation
 from cms_blog.cache.purgers import TagPurger
 from cms_blog.cache.store import TaggedCache, now
 from cms_blog.models import get_index_model, get_post_model
@@ -45,12 +45,10 @@ def purger(settings):
 
 @pytest.fixture
 def purged(
-    django_capture_on_commit_callbacks, client, monkeypatch
+    django_capture_on_commit_callbacks, client, same_clock
 ) -> Callable[[Callable[[], object]], set[str]]:
     """The tags ``change`` purges once it commits (none before), ``skipped:`` fallbacks aside.
     Every GraphQL read cached before the change answers fresh after it."""
-    # The reads follow the fixtures' invalidations closely: no allowance for other clocks.
-    monkeypatch.setattr(store, "CLOCK_MARGIN", 0)
 
     def run(change: Callable[[], object]) -> set[str]:
         settle()
