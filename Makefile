@@ -23,8 +23,10 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(INSTALLED): $(BIN)/python pyproject.toml
+# Apollo Client too, for tests/test_apollo_persisted_queries.py, where npm exists (else skipped).
+$(INSTALLED): $(BIN)/python pyproject.toml tests/apollo/package-lock.json
 	$(BIN)/pip install --quiet -e ".[test]" $(DJANGO_SPEC)
+	if command -v npm >/dev/null; then npm ci --prefix tests/apollo --no-audit --no-fund --silent; fi
 	touch $@
 
 install: $(INSTALLED)

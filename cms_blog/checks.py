@@ -11,6 +11,7 @@ from django.utils.module_loading import import_string
 
 from .conf import DEFAULTS, RENAMED, TYPES, blog_settings
 from .docs import docs_url
+from .graphql.persisted import MODES as PERSISTED_QUERY_MODES
 
 REQUIRED_APPS = [
     "wagtail",
@@ -70,6 +71,13 @@ def check_settings(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
             checks.Error(
                 "CMS_BLOG['COMMENTS_DEFAULT_PAGE'] must be 'newest' or 'oldest'.",
                 id="cms_blog.E007",
+            )
+        )
+    if blog_settings.GRAPHQL_PERSISTED_QUERIES not in PERSISTED_QUERY_MODES:
+        errors.append(
+            checks.Error(
+                "CMS_BLOG['GRAPHQL_PERSISTED_QUERIES'] must be 'apq', 'allow-list' or 'off'.",
+                id="cms_blog.E008",
             )
         )
     for app in REQUIRED_APPS:

@@ -59,6 +59,16 @@ def empty_cache():
 
 
 @pytest.fixture
+def same_clock(monkeypatch) -> None:
+    """No allowance for the clocks of other servers in the tagged cache (``CLOCK_MARGIN``): a
+    test reads within milliseconds of its fixtures' invalidations, which would make every
+    answer it caches look older than them."""
+    from cms_blog.cache import store
+
+    monkeypatch.setattr(store, "CLOCK_MARGIN", 0)
+
+
+@pytest.fixture
 def unreachable_redis() -> str:
     """A Redis URL on a loopback port nothing listens on: connections are refused at once."""
     with socket.socket() as probe:

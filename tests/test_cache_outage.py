@@ -8,7 +8,7 @@ import pytest
 from django.conf import settings as django_settings
 
 from cms_blog.models import Comment
-from tests.graphql_support import data_of, run_query
+from tests.graphql_support import ENDPOINT, data_of, run_query
 
 DEMO_CACHE = {
     "BACKEND": "django_redis.cache.RedisCache",
@@ -68,6 +68,16 @@ def test_graphql_reads_answer_while_redis_is_down(client, post, redis_down):
     data = data_of(client, query)
     assert data["posts"]["items"][0]["url"] == "http://localhost/blog/vienna/"
     assert data["post"]["comments"] == [{"body": "An approved comment."}]
+
+
+def test_cached_graphql_reads_are_misses_while_redis_is_down(client, post, redis_down):
+    # Over GET, as a CDN asks, and twice: nothing is kept, each answer is computed.
+    query = '{ post(slug: "vienna") { title commentCount } }'
+    for _ in range(2):
+        response = client.get(ENDPOINT, {"query": query}, HTTP_ACCEPT="application/json")
+        assert response.status_code == 200
+        assert response.json() == {"data": {"post": {"title": "Vienna", "commentCount": 1}}}
+        assert response["X-CMS-Blog-Cache"] == "miss"
 
 
 ADD_COMMENT = """mutation ($i: AddCommentInput!) { addComment(input: $i) { status errors {

@@ -1,6 +1,7 @@
 """Every change that alters public output invalidates exactly the cache tags of what it changed,
 once its transaction commits: in Django's cache and through the CDN purger, never before the
-commit and never for changes the public could not see."""
+commit and never for changes the public could not see. After each, every GraphQL read the
+response cache kept answers what executing it answers (``purged``)."""
 
 import datetime
 import io
@@ -20,6 +21,7 @@ from cms_blog.cache.purgers import TagPurger
 from cms_blog.cache.store import TaggedCache, now
 from cms_blog.models import get_index_model, get_post_model
 from tests.factories import make_comment
+from tests.graphql_support import assert_fresh, cached_reads
 from tests.pending_changes import settle
 from tests.test_frontend_cache import DISCUSSION_CHANGES
 
@@ -42,11 +44,15 @@ def purger(settings):
 
 
 @pytest.fixture
-def purged(django_capture_on_commit_callbacks) -> Callable[[Callable[[], object]], set[str]]:
-    """The tags ``change`` purges once it commits (none before), ``skipped:`` fallbacks aside."""
+def purged(
+    django_capture_on_commit_callbacks, client, same_clock
+) -> Callable[[Callable[[], object]], set[str]]:
+    """The tags ``change`` purges once it commits (none before), ``skipped:`` fallbacks aside.
+    Every GraphQL read cached before the change answers fresh after it."""
 
     def run(change: Callable[[], object]) -> set[str]:
         settle()
+        reads = cached_reads(client)
         PURGED.clear()
         with django_capture_on_commit_callbacks(execute=False) as callbacks:
             change()
@@ -54,7 +60,9 @@ def purged(django_capture_on_commit_callbacks) -> Callable[[Callable[[], object]
         with django_capture_on_commit_callbacks(execute=True):
             for callback in callbacks:
                 callback()
-        return {tag for tag in PURGED if not tag.startswith("skipped:")}
+        tags = {tag for tag in PURGED if not tag.startswith("skipped:")}
+        assert_fresh(client, reads)
+        return tags
 
     return run
 

@@ -7,7 +7,8 @@
 - ``invalidation.py``: ``invalidate(tags)``, after commit: Django's cache at once, the CDN through
   a task;
 - ``purgers.py``: purge by tag on Varnish (xkey), Fastly (surrogate keys), Cloudflare (cache tags);
-- ``http.py``: ``Cache-Control``, ``ETag``/304 and the tag header on the HTML pages.
+- ``http.py``: ``Cache-Control``, ``ETag``/304 and the tag header on the HTML pages (and, through
+  ``share()``, on the GraphQL answers of ``cms_blog/graphql/caching.py``).
 
 ``cms_blog/changes.py`` turns Wagtail's and the comments' signals into the tags to invalidate.
 """

@@ -18,6 +18,7 @@ runs. ``max-age`` and ``s-maxage`` are capped to the seconds left until then.
 """
 
 import math
+from collections.abc import Iterable, Sequence
 
 import swapper
 from django.db.models import Min
@@ -70,17 +71,38 @@ def cache_for_readers(
     if not is_shareable(request, response):
         patch_cache_control(response, private=True)
         return response
+    return share(
+        request,
+        response,
+        page.cache_tags(getattr(response, "context_data", None) or {}),
+        max_age=blog_settings.CACHE_MAX_AGE,
+        s_maxage=blog_settings.CACHE_S_MAXAGE,
+    )
+
+
+def share(
+    request: HttpRequest,
+    response: HttpResponse,
+    tags: Iterable[str],
+    *,
+    max_age: int,
+    s_maxage: int,
+    vary: Sequence[str] = ("Cookie",),
+) -> HttpResponse:
+    """A shareable ``response`` made public for ``max_age`` / ``s_maxage`` seconds (capped to
+    the next expiry), with ``vary``, its ``tags`` in the tag header and an ``ETag``; a 304
+    instead when the reader has it already. The GraphQL endpoint shares its answers with it."""
     lifetime = seconds_until_next_expiry()
     patch_cache_control(
         response,
         public=True,
-        max_age=_capped(blog_settings.CACHE_MAX_AGE, lifetime),
-        s_maxage=_capped(blog_settings.CACHE_S_MAXAGE, lifetime),
+        max_age=_capped(max_age, lifetime),
+        s_maxage=_capped(s_maxage, lifetime),
     )
-    patch_vary_headers(response, ["Cookie"])
+    patch_vary_headers(response, vary)
     header = blog_settings.CACHE_TAG_HEADER
     response[header] = header_value(
-        page.cache_tags(getattr(response, "context_data", None) or {}),
+        tags,
         max_bytes=blog_settings.CACHE_TAG_HEADER_MAX_BYTES,
         separator=header_separator(header),
     )

@@ -12,6 +12,11 @@ works, as a batch of one, but warns with ``UnbatchedLoadWarning``: run once per 
 batch per row, the N+1 the loaders are there to prevent. The test suite makes the warning an
 error (pyproject.toml), so a resolver that forgets to prime fails a test.
 
+The registry also collects the cache tags of the answer (``caching.py`` stores it under them):
+a loader's ``kind`` is the tag prefix of its ids, so every id primed or loaded tags the answer
+``<kind>:<id>`` (``post:12``), and a loader adds its own with ``cache_tags`` (the comments'
+``comments:<id>``); resolvers of lists add theirs with ``record_tags`` (``posts``, ``tags``).
+
 This module imports nothing from Django, so that pytest can name the warning in its
 configuration before Django is set up.
 """
@@ -37,6 +42,7 @@ class Registry:
     def __init__(self) -> None:
         self.loaders: dict[type, Loader] = {}
         self.primed: dict[str, dict[Hashable, None]] = {}
+        self.tags: set[str] = set()
 
 
 def registry(context: Any) -> Registry:
@@ -49,8 +55,22 @@ def registry(context: Any) -> Registry:
 
 
 def prime(context: Any, kind: str, keys: Iterable[Hashable]) -> None:
-    """Announce ids that every loader of this kind will load together, when first asked."""
-    registry(context).primed.setdefault(kind, {}).update(dict.fromkeys(keys))
+    """Announce ids that every loader of this kind will load together, when first asked; the
+    answer shows them, so it is tagged with them."""
+    keys = list(keys)
+    found = registry(context)
+    found.primed.setdefault(kind, {}).update(dict.fromkeys(keys))
+    found.tags.update(f"{kind}:{key}" for key in keys)
+
+
+def record_tags(context: Any, tags: Iterable[str]) -> None:
+    """Tag the request's answer with ``tags`` (what it shows beyond the ids loaded)."""
+    registry(context).tags.update(tags)
+
+
+def recorded_tags(context: Any) -> set[str]:
+    """The cache tags of everything the request's answer showed."""
+    return set(registry(context).tags)
 
 
 class Loader(Generic[K, V]):
@@ -74,6 +94,10 @@ class Loader(Generic[K, V]):
         """The values of these ids; an id left out loads as None."""
         raise NotImplementedError
 
+    def cache_tags(self, keys: list[K]) -> Iterable[str]:
+        """The tags an answer showing these ids' values carries, beyond ``<kind>:<id>``."""
+        return ()
+
     def prime(self, key: K, value: V, *, replace: bool = False) -> V:
         """Record a value already at hand (a post a resolver returns) and prime its id for every
         loader of this kind; returns the value kept for the id. The first value primed for an id
@@ -92,6 +116,8 @@ class Loader(Generic[K, V]):
         """The values of these ids, loading at most one batch: these ids and every id primed
         but not loaded yet."""
         keys = list(keys)
+        record_tags(self.context, [f"{self.kind}:{key}" for key in keys])
+        record_tags(self.context, self.cache_tags(keys))
         missing = [key for key in dict.fromkeys(keys) if key not in self.values]
         if missing:
             primed = registry(self.context).primed.get(self.kind, {})

@@ -6,8 +6,13 @@ a JSON object, members of the wrong JSON type, variables breaking the bounds of 
 documents over ``GRAPHQL_MAX_TOKENS`` tokens, then documents breaking the blog's validation rules
 and, last, the spec's. Answers over ``GRAPHQL_MAX_RESPONSE_BYTES`` are refused too. A database or
 cache outage is HTTP 503 with ``Retry-After``; other unexpected errors are logged and, unless
-``DEBUG``, answered with a generic message. docs/production.md lists the errors clients see."""
+``DEBUG``, answered with a generic message. docs/production.md lists the errors clients see.
 
+Queries run over GET too (mutations only over POST: a GET of one is a 405), and by hash
+(``persisted.py``). Anonymous reads are answered from the server's cache and shared over HTTP
+(``caching.py``)."""
+
+import contextlib
 import json
 import logging
 from types import SimpleNamespace
@@ -25,13 +30,13 @@ from django.http import (
 )
 from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.utils.cache import patch_cache_control
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from graphene_django.views import GraphQLView, HttpError
-from graphql import ExecutionResult, GraphQLError, parse, validate
+from graphql import DocumentNode, ExecutionResult, GraphQLError, parse, validate
 
+from ..cache.store import now
 from ..conf import blog_settings
 from ..docs import docs_url
 from ..faults import (
@@ -42,7 +47,19 @@ from ..faults import (
     unavailable_message,
 )
 from ..preview import is_preview
+from . import persisted
+from .caching import (
+    CACHE_STATUS_HEADER,
+    Answer,
+    answer_lifetime,
+    cache_headers,
+    document_max_age,
+    response_key,
+    responses,
+    store_answer,
+)
 from .limits import cheap_rules, validation_rules, variables_error
+from .loaders import recorded_tags
 
 logger = logging.getLogger("cms_blog.graphql")
 
@@ -86,11 +103,20 @@ class BlogGraphQLView(GraphQLView):
         # Django makes one view instance per request, and settings are read on every request.
         self.graphiql = graphiql_enabled()
         self.validation_rules = validation_rules()
+        # What get_response learns for the caching headers.
+        self.answer: Answer | None = None
+        self.max_age: int | None = None
+        self.cache_status: str | None = None
+        self.clean = False
+        self.parsed: tuple[str, DocumentNode | GraphQLError] | None = None
         refusal = self.refuse(request)
         if refusal:
             return refusal
         try:
-            response = super().dispatch(request, *args, **kwargs)
+            # graphene-django's dispatch is wrapped in ensure_csrf_cookie (for its GraphiQL),
+            # which hands every answer a cookie and so makes none shareable. The endpoint needs
+            # no token: it runs only JSON POSTs (POST_CONTENT_TYPE).
+            response = GraphQLView.dispatch.__wrapped__(self, request, *args, **kwargs)
         except Exception as error:
             fault = service_fault(error)
             if fault is None:
@@ -99,8 +125,9 @@ class BlogGraphQLView(GraphQLView):
             response = mark_unavailable(
                 error_response(unavailable_message(), 503, code=SERVICE_UNAVAILABLE)
             )
-        if is_preview(request):
-            patch_cache_control(response, private=True, no_store=True)
+        response = cache_headers(request, response, self.answer, self.max_age)
+        if self.cache_status:
+            response[CACHE_STATUS_HEADER] = self.cache_status
         return response
 
     def refuse(self, request: HttpRequest) -> HttpResponse | None:
@@ -188,7 +215,7 @@ class BlogGraphQLView(GraphQLView):
         ``dispatch`` to answer 503."""
         if query:  # graphene-django answers a missing query
             try:
-                document = parse(query, max_tokens=blog_settings.GRAPHQL_MAX_TOKENS)
+                document = self.parse(query)
             except GraphQLError as error:
                 return ExecutionResult(errors=[error])
             errors = validate(self.schema.graphql_schema, document, cheap_rules())
@@ -201,9 +228,44 @@ class BlogGraphQLView(GraphQLView):
             fault = service_fault(getattr(error, "original_error", None) or error)
             if fault is not None:
                 raise fault
+        self.clean = result is not None and not result.errors
         return result
 
+    def parse(self, query: str) -> DocumentNode:
+        """The document, within ``GRAPHQL_MAX_TOKENS``, parsed once per request (a syntax error
+        too: raised again, not parsed again)."""
+        if self.parsed is None or self.parsed[0] != query:
+            try:
+                parsed = parse(query, max_tokens=blog_settings.GRAPHQL_MAX_TOKENS)
+            except GraphQLError as error:
+                parsed = error
+            self.parsed = (query, parsed)
+        if isinstance(self.parsed[1], GraphQLError):
+            raise self.parsed[1]
+        return self.parsed[1]
+
     def get_response(self, request: HttpRequest, data: dict, show_graphiql: bool = False):
+        """The answer: the persisted document resolved, from the server's cache when it has it,
+        else executed (and then stored, and the document registered)."""
+        query, variables, operation_name, _id = self.get_graphql_params(request, data)
+        try:
+            query, register_as = persisted.resolve(query, self.extensions(request, data))
+        except persisted.PersistedQueryError as error:
+            return json.dumps(error.as_json()), error.status
+        key = None
+        if query:
+            data = {**data, "query": query}
+            self.max_age = document_max_age(query)
+            # A document that does not parse is answered by the execution.
+            with contextlib.suppress(GraphQLError):
+                key = response_key(request, self.parse(query), variables, operation_name)
+        if key:
+            self.answer = responses.get(key)
+            self.cache_status = "miss" if self.answer is None else "hit"
+            if self.answer is not None:
+                return self.answer.body, 200
+        lifetime = answer_lifetime() if key else None
+        started_at = now()
         result, status = super().get_response(request, data, show_graphiql)
         limit = blog_settings.GRAPHQL_MAX_RESPONSE_BYTES
         # json.dumps escapes every non-ASCII character: the length is the size in bytes.
@@ -213,7 +275,32 @@ class BlogGraphQLView(GraphQLView):
             ) % {"limit": limit}
             result = json.dumps({"errors": [{"message": message}]})
             status = 400
+        if status == 200 and register_as:
+            persisted.register_from_client(register_as, query)
+        if status == 200 and self.clean:
+            self.answer = Answer(result, frozenset(recorded_tags(request)))
+            if key and not is_preview(request):
+                store_answer(key, self.answer, started_at=started_at, lifetime=lifetime)
         return result, status
+
+    @staticmethod
+    def extensions(request: HttpRequest, data: dict) -> dict | None:
+        """The request's ``extensions``: a POST's member (``get_graphql_params`` checked its
+        type), a GET's ``?extensions=`` of JSON."""
+        if request.method == "POST":
+            return data.get("extensions")
+        raw = request.GET.get("extensions")
+        if not raw:
+            return None
+        try:
+            extensions = json.loads(raw)
+        except (ValueError, RecursionError):
+            raise HttpError(
+                HttpResponseBadRequest(_("The extensions are not valid JSON."))
+            ) from None
+        if not isinstance(extensions, dict):
+            raise HttpError(HttpResponseBadRequest(_("The extensions must be a JSON object.")))
+        return extensions
 
     def render_graphiql(self, request: HttpRequest, **data) -> HttpResponse:
         """GraphiQL from the site's own static files when graphene-django-graphiql-static is

@@ -1,5 +1,6 @@
 from . import pages, swappable
 from .comments import Comment
+from .graphql import PersistedQuery
 from .pages import BlogIndexPageMixin, BlogPostPageMixin, BlogPostQuerySet, BlogPostSource
 from .swappable import get_index_model, get_post_model
 from .webhooks import WebhookDelivery, WebhookEndpoint
@@ -14,6 +15,7 @@ __all__ = [
     "BlogPostSource",
     "BlogPostTag",
     "Comment",
+    "PersistedQuery",
     "WebhookDelivery",
     "WebhookEndpoint",
     "get_index_model",

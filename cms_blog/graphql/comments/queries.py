@@ -3,9 +3,10 @@
 import graphene
 from graphql import GraphQLResolveInfo
 
+from ...cache.tags import post_tag
 from ...ids import parse_id
 from ...models import Comment
-from ..loaders import prime
+from ..loaders import prime, record_tags
 from ..posts.loaders import POST
 from ..site import site_posts
 from .loaders import ThreadsLoader
@@ -24,7 +25,11 @@ class CommentQueries(graphene.ObjectType):
     @staticmethod
     def resolve_comments(root, info: GraphQLResolveInfo, post_id: str) -> list[Comment]:
         pk = parse_id(post_id)
-        if pk is None or not site_posts(info.context).filter(pk=pk).exists():
+        if pk is None:
+            return []
+        # Empty while the post is hidden: publishing it invalidates its tag.
+        record_tags(info.context, [post_tag(pk)])
+        if not site_posts(info.context).filter(pk=pk).exists():
             return []
         prime(info.context, POST, [pk])
         return ThreadsLoader(info.context).load(pk)

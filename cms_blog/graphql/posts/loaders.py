@@ -15,12 +15,14 @@ from taggit.models import Tag
 from wagtail import blocks
 from wagtail.images import get_image_model
 from wagtail.images.blocks import ImageChooserBlock
-from wagtail.rich_text import RichText
+from wagtail.models import Page
+from wagtail.rich_text import RichText, extract_references_from_rich_text
 
 from ...blocks import BodyBlock
+from ...cache.tags import TAGS, tags_for_posts
 from ...citations import link_citations
 from ...richtext import render_rich_texts
-from ..loaders import Loader
+from ..loaders import Loader, record_tags
 from ..site import site_posts
 
 # The kind of every loader keyed by post id, in this domain and others (comments).
@@ -84,6 +86,9 @@ class PerPostLoader(Loader[int, Any]):
 class TagsLoader(PerPostLoader):
     """Each post's tags by name, each with ``post_count``: how many visible posts carry it.
     Two queries: the tags, then their counts (``BlogPostQuerySet.tags()``)."""
+
+    def cache_tags(self, keys: list[int]) -> list[str]:
+        return [TAGS]  # the counts
 
     def load_for(self, posts: list[Model]) -> dict[int, list[Tag]]:
         prefetch_related_objects(posts, "tags")
@@ -203,11 +208,21 @@ class RichTextLoader(PerPostLoader):
             dict.fromkeys(source for post_texts in texts.values() for source in post_texts)
         )
         html = dict(zip(sources, render_rich_texts(sources, self.context), strict=True))
+        # The text shows the URLs of the posts it links to (or drops a link to a hidden one).
+        record_tags(self.context, tags_for_posts(linked_page_ids(sources)))
         numbers = SourcesLoader(self.context).load_many(list(texts))
         return {
             pk: {source: link_citations(html[source], set(cited)) for source in post_texts}
             for (pk, post_texts), cited in zip(texts.items(), numbers, strict=True)
         }
+
+
+def linked_page_ids(sources: list[str]) -> set[int]:
+    """The ids of the pages rich text sources link to."""
+    references = extract_references_from_rich_text("".join(sources))
+    return {
+        int(pk) for model, pk, *_ in references if issubclass(model, Page) and str(pk).isdigit()
+    }
 
 
 class NeighboursLoader(Loader[int, tuple]):

@@ -8,11 +8,13 @@ from graphql import GraphQLError, GraphQLResolveInfo
 from taggit.models import Tag
 from wagtail.models import Site
 
+from ...cache.tags import POSTS, TAGS
 from ...conf import blog_settings
 from ...ids import parse_id
 from ...models import BlogPostQuerySet, get_post_model
 from ...preview import mark_preview, read_preview_token
 from ...search import TooManyWords, read_results, search_posts, search_words
+from ..loaders import record_tags
 from ..site import site_posts
 from .loaders import prime_posts
 from .types import PaginationType, PostListType, PostOrderEnum, PostType, TagType
@@ -81,6 +83,7 @@ class PostQueries(graphene.ObjectType):
         else:
             total, items = page_of(posts, page, per_page)
         total_pages = -(-total // per_page)
+        record_tags(info.context, [POSTS])
         return PostListType(
             items=prime_posts(info.context, items),
             pagination=PaginationType(
@@ -119,10 +122,15 @@ class PostQueries(graphene.ObjectType):
             findable = site and comparable(path)
             posts = posts.filter(url_path=f"{site.root_page.url_path}{path}/" if findable else "")
         post = posts.newest_first().first()
+        if post is None or slug is not None:
+            # Which post answers is a question about the list: one published, moved or given
+            # the slug (slugs are unique in one blog only) may answer next time.
+            record_tags(info.context, [POSTS])
         return prime_posts(info.context, [post])[0] if post else None
 
     @staticmethod
     def resolve_tags(root, info: GraphQLResolveInfo) -> list[Tag]:
+        record_tags(info.context, [TAGS])
         return list(site_posts(info.context).tags().order_by("name"))
 
 

@@ -1,0 +1,119 @@
+"""Caching GraphQL answers: on the server (Django's cache, through ``TaggedCache``) and in HTTP.
+
+An anonymous read - a query (not a mutation) from a reader who is not logged in, sends none of
+the comment form's cookies and asks for no preview - is answered from Django's cache when the
+same document (compared parsed and printed: whitespace and comments do not matter), variables
+and operation were answered before for the same endpoint and host, and none of the answer's
+tags changed since: no execution, no SQL query. The tags are collected while the answer is
+computed (``loaders.py``); answers with errors are never stored, and none outlives the next
+scheduled expiry of a post. ``CMS_BLOG["GRAPHQL_RESPONSE_CACHE"] = False`` turns it off.
+
+Shared over HTTP are clean answers to anonymous GETs without cookies (``cache/http.py``
+``is_shareable``): ``Cache-Control: public`` with ``GRAPHQL_CACHE_MAX_AGE`` and
+``GRAPHQL_CACHE_S_MAXAGE`` (both replaced by a document's own ``# @maxAge <seconds>``), an
+``ETag``, and the tags in ``CACHE_TAG_HEADER``; every other answer is ``private`` (previews:
+``private, no-store``). ``X-CMS-Blog-Cache`` says ``hit`` or ``miss`` for every read the
+server cache considered.
+"""
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_cache_control
+from graphql import DocumentNode, OperationType, get_operation_ast, print_ast
+
+from ..cache.http import is_shareable, seconds_until_next_expiry, share
+from ..cache.invalidation import purge_if_settings_changed
+from ..cache.store import TaggedCache
+from ..comments.cookies import is_personal
+from ..conf import blog_settings
+from ..preview import is_preview
+
+CACHE_STATUS_HEADER = "X-CMS-Blog-Cache"
+# Answers are invalidated by their tags: the timeout only lets those nobody asks for again go.
+RESPONSE_TIMEOUT = 24 * 3600
+MAX_AGE_DIRECTIVE = re.compile(r"^[ \t]*#[ \t]*@maxAge[ \t]+(\d+)[ \t]*$", re.M)
+
+responses = TaggedCache("graphql")
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A clean answer (no error) as it is served and stored: its JSON and its cache tags."""
+
+    body: str
+    tags: frozenset[str]
+
+
+def is_anonymous(request: HttpRequest) -> bool:
+    """Whether nothing of the reader's own can be in the answer (previews are known only once
+    executed: they are never stored, so never served from the cache)."""
+    user = getattr(request, "user", None)
+    return not (user is not None and user.is_authenticated) and not is_personal(request)
+
+
+def response_key(
+    request: HttpRequest, document: DocumentNode, variables: dict | None, operation: str | None
+) -> str | None:
+    """The server cache's key for a query run by an anonymous reader; None for anything the
+    cache does not keep (a mutation, a document naming no runnable operation)."""
+    if not blog_settings.GRAPHQL_RESPONSE_CACHE or not is_anonymous(request):
+        return None
+    operation_ast = get_operation_ast(document, operation)
+    if operation_ast is None or operation_ast.operation != OperationType.QUERY:
+        return None
+    # The endpoint (a host site may serve its own schema elsewhere) and the host (the Wagtail
+    # Site, and the absolute URLs) decide the answer too.
+    parts = [
+        print_ast(document),
+        variables or {},
+        operation,
+        request.path,
+        request.scheme,
+        request.get_host(),
+        request.get_port(),
+    ]
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+
+
+def answer_lifetime() -> int | None:
+    """Seconds an answer computed now may be kept (None: no limit). Called before the answer's
+    work begins, which must look newer than what this does: the purge of every answer when the
+    settings changed, and the expiry's own cache entry, which may mark tags as new."""
+    purge_if_settings_changed()
+    return seconds_until_next_expiry()
+
+
+def store_answer(key: str, answer: Answer, *, started_at: float, lifetime: int | None) -> None:
+    timeout = RESPONSE_TIMEOUT if lifetime is None else min(RESPONSE_TIMEOUT, lifetime)
+    responses.set(key, answer, answer.tags, started_at=started_at, timeout=timeout)
+
+
+def document_max_age(document: str) -> int | None:
+    """The seconds a document's ``# @maxAge <seconds>`` comment gives, if it has one."""
+    found = MAX_AGE_DIRECTIVE.search(document)
+    return int(found.group(1)) if found else None
+
+
+def cache_headers(
+    request: HttpRequest, response: HttpResponse, answer: Answer | None, max_age: int | None
+) -> HttpResponse:
+    """``response`` with its HTTP caching headers (a 304 instead when the reader has it)."""
+    if is_preview(request):
+        patch_cache_control(response, private=True, no_store=True)
+        return response
+    if answer is None or not is_shareable(request, response):
+        patch_cache_control(response, private=True)
+        return response
+    return share(
+        request,
+        response,
+        answer.tags,
+        max_age=blog_settings.GRAPHQL_CACHE_MAX_AGE if max_age is None else max_age,
+        s_maxage=blog_settings.GRAPHQL_CACHE_S_MAXAGE if max_age is None else max_age,
+        # GraphiQL is served at the same URL to browsers asking for HTML.
+        vary=["Accept", "Cookie"],
+    )
