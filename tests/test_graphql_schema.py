@@ -138,5 +138,5 @@ def test_documented_examples_are_valid(document):
 
 
 def test_docs_have_examples():
-    # list, one post, comment tree, addComment, preview
-    assert len(documented_operations()) == 5
+    # list, one post, comment tree, paging the comment threads, addComment, preview
+    assert len(documented_operations()) == 6
