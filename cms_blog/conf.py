@@ -30,6 +30,8 @@ DEFAULTS: dict[str, Any] = {
     "COMMENTS_SPAM_CHECKER": None,
     "COMMENTS_SPAM_CHECK_TIMEOUT": 5,
     "COMMENTS_NOTIFY_EMAILS": None,
+    "COMMENTS_NOTIFY_MAX_ATTEMPTS": 6,
+    "COMMENTS_NOTIFY_RETRY_SECONDS": 60,
     "COMMENTS_REMEMBER_COMMENTER": True,
     # Run in order on every new comment; see cms_blog/comments/rules.py and docs/comments.md.
     "MODERATION_RULES": [
@@ -47,6 +49,7 @@ DEFAULTS: dict[str, Any] = {
     "GRAPHQL_GRAPHIQL": None,
     "GRAPHQL_INTROSPECTION": True,
     "GRAPHQL_MAX_PAGE_SIZE": 100,
+    "GRAPHQL_MAX_COMMENT_THREADS": 50,
     "GRAPHQL_MAX_BODY_BYTES": 100_000,
     "GRAPHQL_MAX_DEPTH": 12,
     "GRAPHQL_MAX_FIELDS": 500,
@@ -111,6 +114,8 @@ TYPES: dict[str, type | tuple[type, ...]] = {
     "COMMENTS_SPAM_CHECKER": OPTIONAL_STR,
     "COMMENTS_SPAM_CHECK_TIMEOUT": (int, float),
     "COMMENTS_NOTIFY_EMAILS": (list, tuple, type(None)),
+    "COMMENTS_NOTIFY_MAX_ATTEMPTS": int,
+    "COMMENTS_NOTIFY_RETRY_SECONDS": (int, float),
     "COMMENTS_REMEMBER_COMMENTER": bool,
     "MODERATION_RULES": (list, tuple),
     "TRUSTED_PROXY_HEADER": OPTIONAL_STR,
@@ -118,6 +123,7 @@ TYPES: dict[str, type | tuple[type, ...]] = {
     "GRAPHQL_GRAPHIQL": (bool, type(None)),
     "GRAPHQL_INTROSPECTION": bool,
     "GRAPHQL_MAX_PAGE_SIZE": int,
+    "GRAPHQL_MAX_COMMENT_THREADS": int,
     "GRAPHQL_MAX_BODY_BYTES": int,
     "GRAPHQL_MAX_DEPTH": int,
     "GRAPHQL_MAX_FIELDS": int,

@@ -1,5 +1,6 @@
 """The submission service: validation, moderation policy, threading, flood and spam rules."""
 
+import contextlib
 import datetime
 import threading
 import time
@@ -15,6 +16,7 @@ from django.test import RequestFactory
 from django.utils import timezone
 from wagtail.models import PageViewRestriction, ReferenceIndex
 
+from cms_blog.comments.notifications import send_moderation_email
 from cms_blog.comments.policy import client_ip, comments_open
 from cms_blog.comments.service import DUPLICATE, submit_comment
 from cms_blog.comments.signals import comment_approved, comment_posted
@@ -745,7 +747,82 @@ def test_broken_mail_never_fails_the_submission(
 
     assert result.comment is not None
     assert Comment.objects.count() == 1
-    assert "Could not send the comment moderation email" in caplog.text
+    # Django's immediate task backend sent it in place, and cannot send it again later.
+    assert f"Could not send the moderation email for comment {result.comment.pk}" in caplog.text
+    assert "the task backend cannot run it later: it is not tried again" in caplog.text
+
+
+@pytest.fixture
+def task_queue(settings):
+    """A task backend that queues (and can defer) without running anything: its ``results``."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    from django_tasks import default_task_backend
+
+    return default_task_backend.results
+
+
+def test_the_email_is_queued_once_the_comment_commits(
+    submit, task_queue, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        comment = submit().comment
+        assert task_queue == []  # not before the commit
+
+    (queued,) = task_queue
+    assert queued.task.func is send_moderation_email.func and queued.args == [comment.pk]
+    assert mail.outbox == []  # the worker sends it
+
+
+def test_a_rolled_back_comment_queues_no_email(
+    submit, task_queue, django_capture_on_commit_callbacks
+):
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        contextlib.suppress(RuntimeError),
+        transaction.atomic(),  # rolled back by the error, inside the suppression
+    ):
+        assert submit().comment is not None
+        raise RuntimeError("the request fails after the comment was saved")
+
+    assert Comment.objects.count() == 0
+    assert task_queue == []
+
+
+def test_a_failing_mail_server_is_tried_again_later(post, owner, settings, task_queue, caplog):
+    comment = make_comment(post, status=Comment.Status.PENDING)
+    settings.EMAIL_BACKEND = "tests.test_comments_policy.BrokenBackend"
+    started = timezone.now()
+
+    send_moderation_email.call(comment.pk)
+
+    (retry,) = task_queue
+    assert retry.args == [comment.pk, 2]
+    wait = retry.task.run_after - started
+    assert (
+        datetime.timedelta(seconds=60) <= wait < datetime.timedelta(seconds=65)
+    )  # COMMENTS_NOTIFY_RETRY_SECONDS
+    assert f"moderation email for comment {comment.pk} (attempt 1); trying again" in caplog.text
+    assert "SMTP server down" in caplog.text  # with the error
+
+    send_moderation_email.call(comment.pk, 6)  # COMMENTS_NOTIFY_MAX_ATTEMPTS'th
+
+    assert len(task_queue) == 1  # no seventh
+    assert "(attempt 6), and that was the last attempt" in caplog.text
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    send_moderation_email.call(comment.pk, 2)  # the mail server is back
+
+    (message,) = mail.outbox
+    assert message.to == [owner.email]
+
+
+def test_a_comment_moderated_before_its_email_gets_none(post, owner, task_queue):
+    comment = make_comment(post, status=Comment.Status.PENDING)
+    comment.approve()
+
+    send_moderation_email.call(comment.pk)
+
+    assert mail.outbox == [] and task_queue == []
 
 
 class BrokenBackend:

@@ -3,6 +3,7 @@ images and comments; and no resolver loads row by row."""
 
 import pytest
 from django.db import connection
+from django.db.models.signals import post_init
 from django.test.utils import CaptureQueriesContext
 from graphql import (
     GraphQLInterfaceType,
@@ -17,6 +18,7 @@ from graphql import (
 
 from cms_blog.graphql.schema import schema
 from cms_blog.models import BlogPostPage, Comment
+from tests.factories import make_comment
 from tests.graphql_support import data_of
 
 # Every field of a post and of what hangs off it.
@@ -28,7 +30,7 @@ fragment image on Image {
 }
 fragment source on Source { number citation url }
 fragment comment on Comment {
-  id parentId authorName authorUrl body bodyHtml createdAt depth
+  id parentId authorName authorUrl body bodyHtml createdAt depth cursor
 }
 fragment post on Post {
   id title slug url urlPath date firstPublishedAt lastPublishedAt intro seoTitle
@@ -60,9 +62,9 @@ EVERYTHING = (
 )
 
 # Site (1), view restrictions (1), count (1), page of posts (1), sources (1), tags (1), tag counts
-# (1), images + renditions (2), rich-text page links: view restrictions (1) + pages (1), comments
-# with their counts (1), previous/next: ids (1) + posts (1).
-EXPECTED_QUERIES = 14
+# (1), images + renditions (2), rich-text page links: view restrictions (1) + pages (1), comment
+# counts (1), the threads (1), previous/next: ids (1) + posts (1).
+EXPECTED_QUERIES = 15
 
 
 def add_thread(post, replies_per_level: int = 2) -> None:
@@ -209,3 +211,57 @@ def test_no_resolver_loads_per_row(client, settings, populate):
     populate(4, first=3)
     # Three times the posts, the same queries: nothing is loaded post by post.
     assert queries_for_every_field(per_page=6) == two_posts
+
+
+WINDOWS = """
+query ($perPage: Int!) {
+  posts(perPage: $perPage) {
+    items {
+      commentCount
+      comments(first: 2) { body cursor replies { body replies { body } } }
+      more: comments(first: 3) { body }
+    }
+  }
+}
+"""
+
+
+def test_a_window_of_threads_costs_the_same_for_1_post_and_20(client, populate):
+    populate(20)
+    data_of(client, WINDOWS, {"perPage": 1})  # creates the renditions, as earlier visitors did
+
+    def queries_for(per_page: int) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            items = data_of(client, WINDOWS, {"perPage": per_page})["posts"]["items"]
+        assert len(items) == per_page
+        for item in items:
+            assert [comment["body"] for comment in item["comments"]] == ["Top 0", "Top 1"]
+            assert [len(comment["replies"]) for comment in item["comments"]] == [2, 2]
+            assert len(item["more"]) == 3
+            assert item["commentCount"] == 15  # every page's, not the window's
+        return len(queries)
+
+    # The site, view restrictions, the count and the page of posts; the comment counts; one
+    # query per window asked for (first: 2 and first: 3), whatever the number of posts.
+    assert queries_for(1) == queries_for(20) == 7
+
+
+def test_a_window_reads_only_its_threads(client, post):
+    for number in range(100):
+        make_comment(post, parent=make_comment(post, body=f"Thread {number}"))
+    read: list[int] = []
+
+    def count_rows(sender, instance, **kwargs) -> None:
+        read.append(instance.pk)
+
+    document = "query ($id: ID!) { post(id: $id) { comments(first: 10) { body replies { id } } } }"
+    post_init.connect(count_rows, sender=Comment)
+    try:
+        data = data_of(client, document, {"id": str(post.pk)})
+    finally:
+        post_init.disconnect(count_rows, sender=Comment)
+
+    threads = data["post"]["comments"]
+    assert [thread["body"] for thread in threads] == [f"Thread {n}" for n in range(10)]
+    assert all(len(thread["replies"]) == 1 for thread in threads)
+    assert len(read) == 20  # 10 threads of a comment and a reply, of 200 comments

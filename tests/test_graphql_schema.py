@@ -138,5 +138,6 @@ def test_documented_examples_are_valid(document):
 
 
 def test_docs_have_examples():
-    # list, one post, comment tree, addComment, preview, a document's max-age
-    assert len(documented_operations()) == 6
+    # list, one post, comment tree, paging the comment threads, addComment, preview, a document's
+    # max-age
+    assert len(documented_operations()) == 7

@@ -5,8 +5,11 @@ oldest first, recursively. A reply under a comment that is not approved is not s
 answer something readers cannot see) and not counted. Long discussions are read a page of
 threads at a time (``COMMENTS_PER_PAGE`` top-level comments a page, as WordPress does), each
 thread whole: ``Comment.path`` finds a thread's replies, and the comments above one, in one query.
+GraphQL reads the same threads by cursor (``thread_windows``): the next threads of many posts at
+once, each thread whole.
 """
 
+import datetime
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -21,8 +24,9 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Value,
+    Window,
 )
-from django.db.models.functions import Cast, Coalesce, Left, NullIf, StrIndex
+from django.db.models.functions import Cast, Coalesce, Left, NullIf, RowNumber, StrIndex
 
 from ..conf import blog_settings
 from ..models.comments import Comment
@@ -70,12 +74,47 @@ def thread_page(post_id: int, number: int | None = None) -> tuple[ThreadPage, in
         number = num_pages if blog_settings.COMMENTS_DEFAULT_PAGE == "newest" else 1
     first = (number - 1) * per_page
     heads = top_level(post_id).values("pk")[first : first + per_page]
+    threads = assemble(_threads_of([post_id], heads))
+    return ThreadPage(threads, number=number, num_pages=num_pages), shown
+
+
+@dataclass(frozen=True)
+class ThreadKey:
+    """Where a thread sits in its post's discussion, oldest first: its head's date, then id."""
+
+    created_at: datetime.datetime
+    pk: int
+
+
+def thread_windows(
+    post_ids: Iterable[int], first: int, after: ThreadKey | None = None
+) -> dict[int, list[Comment]]:
+    """For each post, its ``first`` threads after the thread at ``after`` (from its first when
+    None), oldest first, each whole, in one query: the heads are numbered per post by a window
+    function, and only the comments of the heads kept are read."""
+    post_ids = list(post_ids)
+    heads = Comment.objects.public().filter(post_id__in=post_ids, parent__isnull=True)
+    if after is not None:
+        heads = heads.filter(
+            Q(created_at__gt=after.created_at) | Q(created_at=after.created_at, pk__gt=after.pk)
+        )
+    numbered = heads.annotate(
+        number=Window(RowNumber(), partition_by=F("post_id"), order_by=OLDEST_FIRST)
+    )
+    windows: dict[int, list[Comment]] = {pk: [] for pk in post_ids}
+    for root in assemble(_threads_of(post_ids, numbered.filter(number__lte=first).values("pk"))):
+        windows[root.post_id].append(root)
+    return windows
+
+
+def _threads_of(post_ids: list[int], heads: QuerySet) -> QuerySet:
+    """The public comments of these posts in the threads whose heads' ids ``heads`` selects."""
     # The thread a comment belongs to is the first id of its path (none for a comment stored
     # without one, by a script's bulk_create: it belongs to no page rather than fail the page).
     head = NullIf(Left("path", StrIndex("path", Value("/")) - 1), Value(""))
     thread = Cast(head, BigIntegerField())
-    comments = Comment.objects.public().alias(thread=thread).filter(thread__in=heads)
-    return ThreadPage(assemble(comments), number=number, num_pages=num_pages), shown
+    comments = Comment.objects.public().filter(post_id__in=post_ids)
+    return comments.alias(thread=thread).filter(thread__in=heads)
 
 
 def page_of(comment: Comment) -> int:

@@ -3,6 +3,8 @@
 Moderation transitions (approve, mark as spam, trash, restore) are methods of the model and of its
 queryset, so the admin, management commands and scripts all move comments the same way and the
 ``comment_approved`` and ``comment_removed`` signals are sent whichever path moved a comment.
+Each locks the rows it moves and decides from their stored status, so two moderators acting on
+one comment at once end in one state, announced once.
 Whenever a post's public discussion changes, ``discussion_changed`` is sent and its page is purged
 from Wagtail's frontend cache, if the site uses one.
 """
@@ -99,14 +101,16 @@ class CommentQuerySet(models.QuerySet):
     def approve(self) -> int:
         """Approve every comment of the queryset; ``comment_approved`` is sent (after commit) for
         each comment that was not approved yet. Returns the number of comments changed."""
-        newly_approved = list(self.exclude(status=Comment.Status.APPROVED))
-        changed = self.filter(pk__in=[c.pk for c in newly_approved]).update(
-            status=Comment.Status.APPROVED, approved_at=timezone.now()
-        )
-        for comment in newly_approved:
-            comment.status = Comment.Status.APPROVED
-            announce_approval(comment)
-        purge_discussion_pages(comment.post_id for comment in newly_approved)
+        with transaction.atomic():
+            newly_approved = self.exclude(status=Comment.Status.APPROVED)._locked()
+            now = timezone.now()
+            changed = self.filter(pk__in=[c.pk for c in newly_approved]).update(
+                status=Comment.Status.APPROVED, approved_at=now
+            )
+            for comment in newly_approved:
+                comment.status, comment.approved_at = Comment.Status.APPROVED, now
+                announce_approval(comment)
+            purge_discussion_pages(comment.post_id for comment in newly_approved)
         return changed
 
     def mark_spam(self) -> int:
@@ -125,14 +129,25 @@ class CommentQuerySet(models.QuerySet):
         )
 
     def _set_status(self, status: str) -> int:
-        changing = self.exclude(status=status)
-        leaving = list(changing.public())
-        purge_discussion_pages(comment.post_id for comment in leaving)
-        changed = changing.update(status=status, approved_at=None)
-        for comment in leaving:
-            comment.status = status
-            announce_removal(comment)
+        with transaction.atomic():
+            changing = self.exclude(status=status)._locked()
+            leaving = [comment for comment in changing if comment.is_approved]
+            purge_discussion_pages(comment.post_id for comment in leaving)
+            changed = self.filter(pk__in=[c.pk for c in changing]).update(
+                status=status, approved_at=None
+            )
+            for comment in leaving:
+                comment.status = status
+                announce_removal(comment)
         return changed
+
+    def _locked(self) -> list["Comment"]:
+        """The comments, locked until the transaction ends, as they are once any moderator
+        acting on them at the same moment has committed: a transition decides what it changes
+        (and announces) from this, never from a read another transaction can overtake. Locked
+        in id order, so that two bulk actions cannot deadlock. (SQLite, which has no row locks,
+        runs one writing transaction at a time.)"""
+        return list(self.select_for_update(of=("self",)).order_by("pk"))
 
 
 def purge_discussion_pages(post_ids: Iterable[int]) -> None:
@@ -298,11 +313,16 @@ class Comment(models.Model):
         self._stored_status = self.status
 
     def delete(self, *args, **kwargs) -> tuple[int, dict[str, int]]:
-        if self._was_or_is_public:
-            purge_discussion_pages([self.post_id])
-            # A copy: Django clears the id of the deleted instance, receivers want to know it.
-            announce_removal(copy.copy(self))
-        return super().delete(*args, **kwargs)
+        with transaction.atomic():
+            # The status as stored once a moderator moving it at this moment has committed,
+            # locked, not this instance's: an approval it never saw is taken back with the
+            # comment, a removal it never saw is not announced twice.
+            stored = type(self).objects.filter(pk=self.pk)._locked()
+            if stored and stored[0].is_approved:
+                purge_discussion_pages([self.post_id])
+                # A copy: Django clears the id of the deleted instance, receivers want to know it.
+                announce_removal(copy.copy(self))
+            return super().delete(*args, **kwargs)
 
     @classmethod
     def from_db(cls, db, field_names, values, *args, **kwargs) -> "Comment":
@@ -361,24 +381,22 @@ class Comment(models.Model):
 
     def approve(self) -> None:
         """Publish the comment; sends ``comment_approved`` after commit."""
-        if self.is_approved:
-            return
-        self.status = self.Status.APPROVED
-        self.approved_at = timezone.now()
-        self.save(update_fields=["status", "approved_at"])
-        announce_approval(self)
+        self._move(type(self).objects.filter(pk=self.pk).approve)
 
     def mark_spam(self) -> None:
-        self._set_status(self.Status.SPAM)
+        self._move(type(self).objects.filter(pk=self.pk).mark_spam)
 
     def trash(self) -> None:
-        self._set_status(self.Status.TRASH)
+        self._move(type(self).objects.filter(pk=self.pk).trash)
 
     def restore(self) -> None:
         """Back to the moderation queue from spam or trash."""
-        if self.status in (self.Status.SPAM, self.Status.TRASH):
-            self._set_status(self.Status.PENDING)
+        self._move(type(self).objects.filter(pk=self.pk).restore)
 
-    def _set_status(self, status: str) -> None:
-        self.status = status
-        self.save(update_fields=["status", "approved_at"])
+    def _move(self, transition) -> None:
+        # Through the queryset's transition, which locks the row and decides from its stored
+        # status: this instance's may be stale. It then learns the status it ended with.
+        with transaction.atomic():
+            transition()
+            self.refresh_from_db(fields=["status", "approved_at"])
+        self._stored_status = self.status

@@ -28,10 +28,10 @@ from standardwebhooks import Webhook
 from .. import __version__
 from ..conf import blog_settings
 from ..models import WebhookDelivery
+from ..retries import can_defer, retry_delay
 
 logger = logging.getLogger(__name__)
 
-MAX_RETRY_DELAY = timedelta(days=1)
 # How much of a failing endpoint's answer the log keeps.
 ERROR_BYTES = 500
 TO_SEND = [WebhookDelivery.Status.PENDING, WebhookDelivery.Status.RETRYING]
@@ -42,18 +42,12 @@ def lease_end() -> datetime:
     return timezone.now() + timedelta(seconds=2 * blog_settings.WEBHOOK_TIMEOUT + 60)
 
 
-def retry_delay(attempts: int) -> timedelta:
-    """The wait after the ``attempts``-th failed attempt: doubling, at most a day."""
-    seconds = blog_settings.WEBHOOK_RETRY_SECONDS * 2 ** (attempts - 1)
-    return min(timedelta(seconds=seconds), MAX_RETRY_DELAY)
-
-
 def enqueue(delivery: WebhookDelivery) -> None:
     """Queue the delivery's next attempt: at once for a new one, at ``next_attempt_at`` for a
     retry where the backend can defer (else ``deliver_webhooks`` sends it when due)."""
     task_to_run = deliver
     if delivery.attempts:
-        if not deliver.get_backend().supports_defer:
+        if not can_defer(deliver):
             return
         task_to_run = deliver.using(run_after=delivery.next_attempt_at)
     try:
@@ -114,7 +108,9 @@ def attempt(delivery: WebhookDelivery) -> None:
         delivery.status, delivery.next_attempt_at = WebhookDelivery.Status.FAILED, None
     else:
         delivery.status = WebhookDelivery.Status.RETRYING
-        delivery.next_attempt_at = now + retry_delay(delivery.attempts)
+        delivery.next_attempt_at = now + retry_delay(
+            blog_settings.WEBHOOK_RETRY_SECONDS, delivery.attempts
+        )
     delivery.save(
         update_fields=[
             "attempts",

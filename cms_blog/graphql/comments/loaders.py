@@ -1,12 +1,13 @@
 """The comments domain's loaders, keyed by post id like the posts' (``..loaders`` says how): the
 public discussion of every post primed so far, from ``cms_blog.comments.threads``."""
 
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Self
 
 from ...cache.tags import comments_tag
-from ...comments.threads import comment_threads, thread_size
+from ...comments.threads import ThreadKey, public_comment_counts, thread_windows
 from ...models import Comment
-from ..loaders import Loader
+from ..loaders import Loader, registry
 from ..posts.loaders import POST
 
 
@@ -19,18 +20,39 @@ class DiscussionLoader(Loader[int, Any]):
         return [comments_tag(pk) for pk in keys]
 
 
+@dataclass(frozen=True)
+class ThreadWindow:
+    """Which threads a ``comments`` field asks for: ``first`` of them after the thread ``after``
+    (from the first when None)."""
+
+    first: int
+    after: ThreadKey | None = None
+
+
 class ThreadsLoader(DiscussionLoader):
-    """Each post's approved top-level comments, oldest first, with their approved replies: one
-    query for all the posts."""
+    """A window of each post's threads: approved top-level comments, oldest first, each with its
+    approved replies; one query for all the posts. A document may ask for several windows
+    (``comments(first: 5)`` on a list, ``comments(first: 50)`` under an alias): one loader each."""
+
+    window: ThreadWindow
+
+    def __new__(cls, context: Any, window: ThreadWindow) -> Self:
+        # Loader.__new__ keeps one loader per class; this one is per class and window.
+        loaders = registry(context).loaders
+        key = (cls, window)
+        if key not in loaders:
+            loader = object.__new__(cls)
+            loader.context, loader.values, loader.window = context, {}, window
+            loaders[key] = loader
+        return loaders[key]
 
     def batch_load(self, keys: list[int]) -> dict[int, list[Comment]]:
-        return comment_threads(keys)
+        return thread_windows(keys, self.window.first, self.window.after)
 
 
 class CommentCountLoader(DiscussionLoader):
-    """How many comments each post's threads hold, replies included: counted from the threads,
-    so that a count always matches its thread, and no query of its own."""
+    """How many comments each post shows, replies included: one count query for all the posts,
+    whatever their threads, and whichever window of them a field reads."""
 
     def batch_load(self, keys: list[int]) -> dict[int, int]:
-        threads = ThreadsLoader(self.context).load_many(keys)
-        return {pk: thread_size(thread) for pk, thread in zip(keys, threads, strict=True)}
+        return public_comment_counts(keys)

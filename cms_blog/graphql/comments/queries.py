@@ -9,7 +9,7 @@ from ...models import Comment
 from ..loaders import prime, record_tags
 from ..posts.loaders import POST
 from ..site import site_posts
-from .loaders import ThreadsLoader
+from .paging import load_threads, thread_arguments
 from .types import CommentType
 
 
@@ -19,11 +19,19 @@ class CommentQueries(graphene.ObjectType):
         required=True,
         post_id=graphene.ID(required=True, description="The post's Wagtail page id."),
         description="Approved top-level comments of a visible post, oldest first, each with its "
-        "approved replies; empty for a post that is hidden or does not exist.",
+        "approved replies: the first `first` threads, after the thread of the cursor `after`; "
+        "empty for a post that is hidden or does not exist.",
+        **thread_arguments(),
     )
 
     @staticmethod
-    def resolve_comments(root, info: GraphQLResolveInfo, post_id: str) -> list[Comment]:
+    def resolve_comments(
+        root,
+        info: GraphQLResolveInfo,
+        post_id: str,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> list[Comment]:
         pk = parse_id(post_id)
         if pk is None:
             return []
@@ -32,4 +40,4 @@ class CommentQueries(graphene.ObjectType):
         if not site_posts(info.context).filter(pk=pk).exists():
             return []
         prime(info.context, POST, [pk])
-        return ThreadsLoader(info.context).load(pk)
+        return load_threads(info, pk, first, after)

@@ -6,6 +6,7 @@ from graphene_django import DjangoObjectType
 from graphql import GraphQLResolveInfo
 
 from ...models import Comment
+from .paging import cursor
 
 
 class CommentType(DjangoObjectType):
@@ -25,6 +26,10 @@ class CommentType(DjangoObjectType):
         required=True,
         description="Replies above this one: 0 for a top-level comment, 1 for a reply to it, and "
         "so on, at most COMMENTS_MAX_DEPTH - 1 (that setting counts levels, the top level as 1).",
+    )
+    cursor = graphene.String(
+        description="Of a top-level comment: its thread's place, for comments(after:) to read "
+        "the threads after it (opaque). Null for a reply."
     )
     replies = graphene.List(
         graphene.NonNull(lambda: CommentType),
@@ -47,7 +52,11 @@ class CommentType(DjangoObjectType):
         return comment.body_html
 
     @staticmethod
+    def resolve_cursor(comment: Comment, info: GraphQLResolveInfo) -> str | None:
+        return cursor(comment)
+
+    @staticmethod
     def resolve_replies(comment: Comment, info: GraphQLResolveInfo) -> list[Comment]:
-        # Threads come from comment_threads(), which attaches the approved replies; a comment
+        # Threads come from thread_windows(), which attaches the approved replies; a comment
         # just submitted through addComment has none yet.
         return getattr(comment, "thread_replies", [])

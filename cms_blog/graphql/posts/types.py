@@ -11,7 +11,8 @@ from ...base_url import absolute_url, page_path_and_url
 from ...blocks import FigureValue
 from ...comments.policy import comments_open
 from ...models import Comment, get_post_model
-from ..comments.loaders import CommentCountLoader, ThreadsLoader
+from ..comments.loaders import CommentCountLoader
+from ..comments.paging import load_threads, thread_arguments
 from ..comments.types import CommentType
 from ..images import filter_spec, src_set_specs
 from .blocks import StreamFieldInterface, figure_image, servable
@@ -182,11 +183,15 @@ class PostType(DjangoObjectType):
         required=True,
         description="False when the post disallows comments or its comment window has closed.",
     )
-    comment_count = graphene.Int(required=True, description="Approved comments, replies included.")
+    comment_count = graphene.Int(
+        required=True, description="Approved comments, replies included, on every page."
+    )
     comments = graphene.List(
         graphene.NonNull(CommentType),
         required=True,
-        description="Approved top-level comments, oldest first, each with its approved replies.",
+        description="Approved top-level comments, oldest first, each with its approved replies: "
+        "the first `first` threads, after the thread of the cursor `after`.",
+        **thread_arguments(),
     )
     previous_post = graphene.Field(
         lambda: PostType, description="The next older visible post of the same blog."
@@ -256,8 +261,10 @@ class PostType(DjangoObjectType):
         return CommentCountLoader(info.context).load(post.pk)
 
     @staticmethod
-    def resolve_comments(post: Model, info: GraphQLResolveInfo) -> list[Comment]:
-        return ThreadsLoader(info.context).load(post.pk)
+    def resolve_comments(
+        post: Model, info: GraphQLResolveInfo, first: int | None = None, after: str | None = None
+    ) -> list[Comment]:
+        return load_threads(info, post.pk, first, after)
 
     @staticmethod
     def resolve_previous_post(post: Model, info: GraphQLResolveInfo) -> Model | None:
