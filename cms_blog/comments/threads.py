@@ -182,9 +182,11 @@ def _counts(post_id: int) -> tuple[int, int]:
 
 def _shown(comments: QuerySet) -> QuerySet:
     """The approved ones of ``comments`` with no comment above them that is not approved."""
+    hidden = [status for status in Comment.Status.values if status != Comment.Status.APPROVED]
     hidden_above = (
-        Comment.objects.exclude(status=Comment.Status.APPROVED)
-        .filter(post_id=OuterRef("post_id"))
+        # The hidden statuses named, not "not approved": the (post, status) index then finds
+        # the few hidden comments of the post instead of reading all its comments, per comment.
+        Comment.objects.filter(post_id=OuterRef("post_id"), status__in=hidden)
         # This comment's path starts with the hidden comment's path: it is under it.
         .annotate(position=StrIndex(OuterRef("path"), F("path")))
         .filter(position=1)
