@@ -42,6 +42,7 @@ from ..faults import (
     unavailable_message,
 )
 from ..preview import is_preview
+from .execution import SynchronousExecutionContext
 from .limits import cheap_rules, validation_rules, variables_error
 
 logger = logging.getLogger("cms_blog.graphql")
@@ -76,6 +77,8 @@ def graphiql_enabled() -> bool:
 class BlogGraphQLView(GraphQLView):
     """Serves ``cms_blog.graphql.schema.schema`` (or the ``schema`` given to ``as_view``, for a
     host site's own schema) with the blog's limits, error masking and cache headers."""
+
+    execution_context_class = SynchronousExecutionContext
 
     def __init__(self, schema=None, **kwargs) -> None:
         if schema is None:

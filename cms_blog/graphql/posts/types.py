@@ -13,7 +13,7 @@ from ...comments.policy import comments_open
 from ...models import Comment, get_post_model
 from ..comments.loaders import CommentCountLoader, ThreadsLoader
 from ..comments.types import CommentType
-from ..images import filter_spec, src_set_specs
+from ..images import filter_spec, renditions, src_set_specs
 from .blocks import StreamFieldInterface, figure_image, servable
 from .loaders import (
     BodiesLoader,
@@ -131,15 +131,13 @@ class ImageType(DjangoObjectType):
     @staticmethod
     def resolve_rendition(image, info: GraphQLResolveInfo, **operations):
         # Renditions were prefetched with the image: an existing one costs no query.
-        return image.get_rendition(filter_spec(**operations))
+        return renditions(image, [filter_spec(**operations)])[0]
 
     @staticmethod
     def resolve_src_set(image, info: GraphQLResolveInfo, sizes: list[int], format=None) -> str:
-        specs = src_set_specs(sizes, format)
-        renditions = image.get_renditions(*specs)
         return ", ".join(
-            f"{absolute_url(renditions[spec].url, info.context)} {renditions[spec].width}w"
-            for spec in specs
+            f"{absolute_url(rendition.url, info.context)} {rendition.width}w"
+            for rendition in renditions(image, src_set_specs(sizes, format))
         )
 
 
