@@ -59,10 +59,11 @@ EVERYTHING = (
 """
 )
 
-# Site (1), view restrictions (1), count (1), page of posts (1), sources (1), tags (1), tag counts
-# (1), images + renditions (2), rich-text page links: view restrictions (1) + pages (1), comments
-# with their counts (1), previous/next: ids (1) + posts (1).
-EXPECTED_QUERIES = 14
+# Site (1), view restrictions, read once for the posts and the pages their text links to (1),
+# page of posts with their total (1), sources (1), tags (1), tag counts (1), images + renditions
+# (2), rich-text page links (1), comments with their counts (1), previous/next: ids (1) + posts
+# (1).
+EXPECTED_QUERIES = 12
 
 
 def add_thread(post, replies_per_level: int = 2) -> None:
@@ -208,3 +209,20 @@ def test_no_resolver_loads_per_row(client, settings, populate):
     populate(4, first=3)
     # Three times the posts, the same queries: nothing is loaded post by post.
     assert queries_for_every_field(per_page=6) == two_posts
+
+
+def test_tag_counts_cost_a_query_only_when_asked_for(client, populate):
+    populate(3)
+    query = "{ posts { items { tags { name %s } } } }"
+    data_of(client, query % "postCount")  # creates nothing, but warms Wagtail's site cache
+
+    with CaptureQueriesContext(connection) as asked:
+        data = data_of(client, query % "postCount")
+    with CaptureQueriesContext(connection) as not_asked:
+        data_of(client, query % "")
+
+    counts = {
+        tag["name"]: tag["postCount"] for item in data["posts"]["items"] for tag in item["tags"]
+    }
+    assert counts == {"common": 3, "tag-0": 1, "tag-1": 1, "tag-2": 1}
+    assert len(asked) == len(not_asked) + 1

@@ -20,11 +20,13 @@ from wagtail.rich_text import RichText
 from ...blocks import BodyBlock
 from ...citations import link_citations
 from ...richtext import render_rich_texts
-from ..loaders import Loader
+from ..loaders import Loader, prime
 from ..site import site_posts
 
 # The kind of every loader keyed by post id, in this domain and others (comments).
 POST = "post"
+# The kind of the loaders keyed by tag id.
+TAG = "tag"
 
 
 @dataclass(frozen=True)
@@ -82,21 +84,28 @@ class PerPostLoader(Loader[int, Any]):
 
 
 class TagsLoader(PerPostLoader):
-    """Each post's tags by name, each with ``post_count``: how many visible posts carry it.
-    Two queries: the tags, then their counts (``BlogPostQuerySet.tags()``)."""
+    """Each post's tags by name: one query. How many posts carry each is loaded apart, only when
+    asked for (``TagCountsLoader``)."""
 
     def load_for(self, posts: list[Model]) -> dict[int, list[Tag]]:
         prefetch_related_objects(posts, "tags")
-        # A draft's new tag is not stored yet: it has no pk and counts no post.
-        tag_ids = {tag.pk for post in posts for tag in post.tags.all() if tag.pk}
-        counted = site_posts(self.context).tags().in_bulk(tag_ids)
-        return {
-            post.pk: sorted(
-                (counted.get(tag.pk, tag) for tag in post.tags.all()),
-                key=lambda tag: tag.name.lower(),
-            )
-            for post in posts
+        tags = {
+            post.pk: sorted(post.tags.all(), key=lambda tag: tag.name.lower()) for post in posts
         }
+        # A draft's new tag is not stored yet: it has no pk and counts no post.
+        prime(self.context, TAG, [tag.pk for found in tags.values() for tag in found if tag.pk])
+        return tags
+
+
+class TagCountsLoader(Loader[int, int]):
+    """How many visible posts carry each tag of the posts' tags: one query
+    (``BlogPostQuerySet.tags()``); a tag no visible post carries is not counted."""
+
+    kind = TAG
+
+    def batch_load(self, keys: list[int]) -> dict[int, int]:
+        counted = site_posts(self.context).tags().in_bulk(keys)
+        return {pk: tag.post_count for pk, tag in counted.items()}
 
 
 class SourcesLoader(PerPostLoader):

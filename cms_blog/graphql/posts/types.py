@@ -21,6 +21,7 @@ from .loaders import (
     NumberedSource,
     SourcesLoader,
     StreamChild,
+    TagCountsLoader,
     TagsLoader,
     image_children,
 )
@@ -45,8 +46,10 @@ class TagType(DjangoObjectType):
 
     @staticmethod
     def resolve_post_count(tag: Tag, info: GraphQLResolveInfo) -> int:
-        # Annotated by BlogPostQuerySet.tags(); a tag no visible post carries was not counted.
-        return getattr(tag, "post_count", 0)
+        # The tags query annotates its tags (BlogPostQuerySet.tags()); a post's tags count apart.
+        if hasattr(tag, "post_count"):
+            return tag.post_count
+        return (TagCountsLoader(info.context).load(tag.pk) or 0) if tag.pk else 0
 
 
 class SourceType(graphene.ObjectType):
