@@ -60,10 +60,10 @@ EVERYTHING = (
 )
 
 # Site (1), view restrictions, read once for the posts and the pages their text links to (1),
-# page of posts with their total (1), sources (1), tags (1), tag counts (1), images + renditions
-# (2), rich-text page links (1), comments with their counts (1), previous/next: ids (1) + posts
-# (1).
-EXPECTED_QUERIES = 12
+# page of posts with their total (1), sources (1), tags (1), tag counts (1), renditions with
+# their images (1), rich-text page links (1), comments with their counts (1), previous/next: ids
+# (1) + posts (1).
+EXPECTED_QUERIES = 11
 
 
 def add_thread(post, replies_per_level: int = 2) -> None:

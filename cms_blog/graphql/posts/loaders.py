@@ -133,14 +133,31 @@ def image_ids(post: Model) -> set[int]:
     }
 
 
+def images_with_renditions(ids: set[int]) -> dict[int, Any]:
+    """The images of these ids, each with all its renditions, as ``prefetch_renditions()`` gives
+    them but in one query instead of two: the renditions with their images joined. Images with
+    no rendition yet (never shown before) cost a second query, only while there are some."""
+    images: dict[int, Any] = {}
+    renditions: dict[int, list] = {}
+    Rendition = get_image_model().get_rendition_model()  # noqa: N806 - a model class
+    for rendition in Rendition.objects.filter(image_id__in=ids).select_related("image"):
+        # One image object for all its renditions, so that a rendition made later joins them.
+        rendition.image = images.setdefault(rendition.image_id, rendition.image)
+        renditions.setdefault(rendition.image_id, []).append(rendition)
+    if missing := ids - images.keys():
+        images.update(get_image_model().objects.in_bulk(missing))
+    for pk, image in images.items():
+        image.prefetched_renditions = renditions.get(pk, [])  # where Wagtail looks first
+    return images
+
+
 class ImagesLoader(PerPostLoader):
-    """The images each post's body shows, by id, with their renditions: two queries."""
+    """The images each post's body shows, by id, with their renditions: one query
+    (``images_with_renditions``)."""
 
     def load_for(self, posts: list[Model]) -> dict[int, dict[int, Any]]:
         wanted = {post.pk: image_ids(post) for post in posts}
-        images = (
-            get_image_model().objects.prefetch_renditions().in_bulk(set().union(*wanted.values()))
-        )
+        images = images_with_renditions(set().union(*wanted.values()))
         return {
             pk: {image_id: images[image_id] for image_id in ids if image_id in images}
             for pk, ids in wanted.items()
