@@ -17,20 +17,21 @@ def not_expired() -> Q:
 PRIVATE_ATTR = "_cms_blog_private_sections"
 
 
-def private_sections(request: HttpRequest | None = None) -> Q:
+def private_sections(pages: PageQuerySet, request: HttpRequest | None = None) -> Q:
     """The pages under a view restriction (on them or an ancestor), as Wagtail's ``public()``
-    excludes them. Wagtail reads the restrictions each time; given the request, they are read
-    once for all its lists (a GraphQL answer filters posts, then the pages its text links to)."""
+    excludes them: a condition on the tree path, good for any page model. Wagtail reads the
+    restrictions each time; given the request, they are read once for all its lists (a GraphQL
+    answer filters posts, then the pages their text links to)."""
     if request is not None and hasattr(request, PRIVATE_ATTR):
         return getattr(request, PRIVATE_ATTR)
-    private = Page.objects.all().private_q()
+    private = pages.private_q()
     if request is not None:
         setattr(request, PRIVATE_ATTR, private)
     return private
 
 
 def publicly_readable(pages: PageQuerySet, request: HttpRequest | None = None) -> PageQuerySet:
-    return pages.live().exclude(private_sections(request)).filter(not_expired())
+    return pages.live().exclude(private_sections(pages, request)).filter(not_expired())
 
 
 def has_expired(page: Page) -> bool:
