@@ -322,7 +322,7 @@ def ratios(results: dict, reads: list[str]) -> None:
         top, bottom = results.get(numerator), results.get(denominator)
         if not top or not bottom:
             return "—"
-        return f"{top['median'] / bottom['median']:.2f}"
+        return f"{top['median'] / bottom['median']:.2f} (CPU {top['cpu'] / bottom['cpu']:.2f})"
 
     print()
     listing = reads[0]
