@@ -15,6 +15,7 @@ from graphql import (
     visit,
 )
 
+from cms_blog.graphql.execution import SynchronousExecutionContext
 from cms_blog.graphql.schema import schema
 from cms_blog.models import BlogPostPage, Comment
 from tests.graphql_support import data_of
@@ -226,3 +227,41 @@ def test_tag_counts_cost_a_query_only_when_asked_for(client, populate):
     }
     assert counts == {"common": 3, "tag-0": 1, "tag-1": 1, "tag-2": 1}
     assert len(asked) == len(not_asked) + 1
+
+
+def test_the_endpoint_runs_synchronously_and_answers_as_graphql_core_would(
+    client, rf, populate, monkeypatch
+):
+    populate(3)
+    data_of(client, EVERYTHING)  # creates the renditions
+    expected = schema.execute(EVERYTHING, context_value=rf.post("/graphql/"))
+    assert not expected.errors
+    checks = []
+
+    def never_awaitable(value):
+        checks.append(value)
+        return False
+
+    monkeypatch.setattr(SynchronousExecutionContext, "is_awaitable", staticmethod(never_awaitable))
+
+    assert data_of(client, EVERYTHING) == expected.data
+    assert checks  # the endpoint ran the synchronous context
+
+
+def test_an_image_shown_for_the_first_time_joins_those_with_renditions(
+    client, populate, make_post, make_image
+):
+    populate(2)
+    data_of(client, EVERYTHING)  # every image shown so far has its renditions
+    make_post("New figure", body=[("figure", {"image": make_image("Fresh", width=900)})])
+
+    with CaptureQueriesContext(connection) as first:
+        data = data_of(client, EVERYTHING)
+    with CaptureQueriesContext(connection) as again:
+        assert data_of(client, EVERYTHING) == data
+
+    figure = data["posts"]["items"][0]["body"][0]
+    assert figure["image"]["rendition"]["url"].endswith(".fill-400x300.format-webp.webp")
+    assert figure["image"]["srcSet"].count("w, ") == 1
+    # The new image: loaded apart (it has no rendition yet), its renditions made and stored.
+    assert len(again) == EXPECTED_QUERIES < len(first)
