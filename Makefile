@@ -53,8 +53,12 @@ format: $(INSTALLED)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# The pages as the blog grows, then the GraphQL API uncached, cached, against its floor and
+# against wagtail-grapple (the bench extra); figures in docs/graphql.md, "Performance".
 benchmark: $(INSTALLED)
+	$(BIN)/pip install --quiet -e ".[bench]"
 	$(BIN)/python benchmarks/pages.py
+	$(BIN)/python benchmarks/graphql_api.py
 
 # Imports a generated WordPress export of 2,000 posts and 40,000 comments; prints time and memory.
 benchmark-wordpress: $(INSTALLED)

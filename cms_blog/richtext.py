@@ -42,12 +42,15 @@ def link_tags(attrs_list: list[dict], targets: dict[int, Model], url: Callable) 
 
 
 def rewriter(
-    page_url: Callable[[Page], str], document_url: Callable[[AbstractDocument], str]
+    page_url: Callable[[Page], str],
+    document_url: Callable[[AbstractDocument], str],
+    request: HttpRequest,
 ) -> MultiRuleRewriter:
     def page_links(attrs_list: list[dict]) -> list[str]:
         # The base page model in use: a site's own (WAGTAIL_PAGE_MODEL) takes Page's place.
         base = swapper.load_model("wagtailcore", "Page")
-        pages = publicly_readable(base.objects.all()).in_bulk(linked_ids(attrs_list))
+        readable = publicly_readable(base.objects.all(), request)
+        pages = readable.in_bulk(linked_ids(attrs_list))
         return link_tags(attrs_list, pages, page_url)
 
     def document_links(attrs_list: list[dict]) -> list[str]:
@@ -86,6 +89,7 @@ def render_rich_texts(
     html = rewriter(
         page_url or (lambda page: page_path_and_url(page, request)[1]),
         document_url or (lambda document: absolute_url(document.url, request)),
+        request,
     )(SEPARATOR.join(sources))
     return DEAD_LINK.sub(r"\1", html).split(SEPARATOR)
 

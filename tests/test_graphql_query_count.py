@@ -16,6 +16,7 @@ from graphql import (
     visit,
 )
 
+from cms_blog.graphql.execution import SynchronousExecutionContext
 from cms_blog.graphql.schema import schema
 from cms_blog.models import BlogPostPage, Comment
 from tests.factories import make_comment
@@ -61,10 +62,11 @@ EVERYTHING = (
 """
 )
 
-# Site (1), view restrictions (1), count (1), page of posts (1), sources (1), tags (1), tag counts
-# (1), images + renditions (2), rich-text page links: view restrictions (1) + pages (1), comment
-# counts (1), the threads (1), previous/next: ids (1) + posts (1).
-EXPECTED_QUERIES = 15
+# Site (1), view restrictions, read once for the posts and the pages their text links to (1),
+# page of posts with their total (1), sources (1), tags (1), tag counts (1), renditions with
+# their images (1), rich-text page links (1), comment counts (1), the threads (1), previous/next:
+# ids (1) + posts (1).
+EXPECTED_QUERIES = 12
 
 
 def add_thread(post, replies_per_level: int = 2) -> None:
@@ -265,3 +267,58 @@ def test_a_window_reads_only_its_threads(client, post):
     assert [thread["body"] for thread in threads] == [f"Thread {n}" for n in range(10)]
     assert all(len(thread["replies"]) == 1 for thread in threads)
     assert len(read) == 20  # 10 threads of a comment and a reply, of 200 comments
+
+
+def test_tag_counts_cost_a_query_only_when_asked_for(client, populate):
+    populate(3)
+    query = "{ posts { items { tags { name %s } } } }"
+    data_of(client, query % "postCount")  # creates nothing, but warms Wagtail's site cache
+
+    with CaptureQueriesContext(connection) as asked:
+        data = data_of(client, query % "postCount")
+    with CaptureQueriesContext(connection) as not_asked:
+        data_of(client, query % "")
+
+    counts = {
+        tag["name"]: tag["postCount"] for item in data["posts"]["items"] for tag in item["tags"]
+    }
+    assert counts == {"common": 3, "tag-0": 1, "tag-1": 1, "tag-2": 1}
+    assert len(asked) == len(not_asked) + 1
+
+
+def test_the_endpoint_runs_synchronously_and_answers_as_graphql_core_would(
+    client, rf, populate, monkeypatch
+):
+    populate(3)
+    data_of(client, EVERYTHING)  # creates the renditions
+    expected = schema.execute(EVERYTHING, context_value=rf.post("/graphql/"))
+    assert not expected.errors
+    checks = []
+
+    def never_awaitable(value):
+        checks.append(value)
+        return False
+
+    monkeypatch.setattr(SynchronousExecutionContext, "is_awaitable", staticmethod(never_awaitable))
+
+    assert data_of(client, EVERYTHING) == expected.data
+    assert checks  # the endpoint ran the synchronous context
+
+
+def test_an_image_shown_for_the_first_time_joins_those_with_renditions(
+    client, populate, make_post, make_image
+):
+    populate(2)
+    data_of(client, EVERYTHING)  # every image shown so far has its renditions
+    make_post("New figure", body=[("figure", {"image": make_image("Fresh", width=900)})])
+
+    with CaptureQueriesContext(connection) as first:
+        data = data_of(client, EVERYTHING)
+    with CaptureQueriesContext(connection) as again:
+        assert data_of(client, EVERYTHING) == data
+
+    figure = data["posts"]["items"][0]["body"][0]
+    assert figure["image"]["rendition"]["url"].endswith(".fill-400x300.format-webp.webp")
+    assert figure["image"]["srcSet"].count("w, ") == 1
+    # The new image: loaded apart (it has no rendition yet), its renditions made and stored.
+    assert len(again) == EXPECTED_QUERIES < len(first)

@@ -4,9 +4,12 @@ Every rendition is a file written to storage, so clients may only ask for the sp
 ``CMS_BLOG["ALLOWED_IMAGE_FILTERS"]``; an open-ended ``width-N`` would let anyone fill the disk."""
 
 from collections.abc import Iterable
+from functools import cache
+from typing import Any
 
 from django.utils.translation import gettext as _
 from graphql import GraphQLError
+from wagtail.images.models import Filter
 
 from ..conf import blog_settings
 
@@ -58,3 +61,20 @@ def src_set_specs(sizes: Iterable[int], format: str | None = None) -> list[str]:
     allowed. The list argument itself is bounded by ``GRAPHQL_MAX_LIST_LENGTH`` (limits.py);
     a width asked twice would be a second copy of the same entry in the answer."""
     return [filter_spec(width=size, format=format) for size in dict.fromkeys(sizes)]
+
+
+@cache
+def image_filter(spec: str) -> Filter:
+    """One Wagtail ``Filter`` per spec for the process (the specs are the allowed ones): a filter
+    parses its spec on first use, inspecting each operation's signature, and keeps the result."""
+    return Filter(spec)
+
+
+def renditions(image: Any, specs: list[str]) -> list[Any]:
+    """The image's renditions for these allowed specs, in order, created when missing. Through
+    ``get_renditions``, which writes to Wagtail's renditions cache only what it did not find
+    prefetched with the image, where ``get_rendition`` writes each one it returns: a round trip
+    to Redis per figure, for renditions the next request prefetches anyway."""
+    found = image.get_renditions(*(image_filter(spec) for spec in specs))
+    # Keyed by the filter actually used, which differs from the one asked for an SVG.
+    return list(found.values())

@@ -13,9 +13,9 @@ batch per row, the N+1 the loaders are there to prevent. The test suite makes th
 error (pyproject.toml), so a resolver that forgets to prime fails a test.
 
 The registry also collects the cache tags of the answer (``caching.py`` stores it under them):
-a loader's ``kind`` is the tag prefix of its ids, so every id primed or loaded tags the answer
-``<kind>:<id>`` (``post:12``), and a loader adds its own with ``cache_tags`` (the comments'
-``comments:<id>``); resolvers of lists add theirs with ``record_tags`` (``posts``, ``tags``).
+every id a loader is given or loads tags the answer with the loader's ``cache_tags``, by default
+``<kind>:<id>`` (``post:12``; the comments' loaders add ``comments:<id>``, the tag counts tag
+``tags``); resolvers of lists add theirs with ``record_tags`` (``posts``, ``tags``).
 
 This module imports nothing from Django, so that pytest can name the warning in its
 configuration before Django is set up.
@@ -55,12 +55,8 @@ def registry(context: Any) -> Registry:
 
 
 def prime(context: Any, kind: str, keys: Iterable[Hashable]) -> None:
-    """Announce ids that every loader of this kind will load together, when first asked; the
-    answer shows them, so it is tagged with them."""
-    keys = list(keys)
-    found = registry(context)
-    found.primed.setdefault(kind, {}).update(dict.fromkeys(keys))
-    found.tags.update(f"{kind}:{key}" for key in keys)
+    """Announce ids that every loader of this kind will load together, when first asked."""
+    registry(context).primed.setdefault(kind, {}).update(dict.fromkeys(keys))
 
 
 def record_tags(context: Any, tags: Iterable[str]) -> None:
@@ -95,8 +91,8 @@ class Loader(Generic[K, V]):
         raise NotImplementedError
 
     def cache_tags(self, keys: list[K]) -> Iterable[str]:
-        """The tags an answer showing these ids' values carries, beyond ``<kind>:<id>``."""
-        return ()
+        """The tags an answer showing these ids' values carries."""
+        return [f"{self.kind}:{key}" for key in keys]
 
     def prime(self, key: K, value: V, *, replace: bool = False) -> V:
         """Record a value already at hand (a post a resolver returns) and prime its id for every
@@ -107,6 +103,7 @@ class Loader(Generic[K, V]):
                 if loader.kind == self.kind:
                     loader.values.pop(key, None)
         prime(self.context, self.kind, [key])
+        record_tags(self.context, self.cache_tags([key]))
         return self.values.setdefault(key, value)
 
     def load(self, key: K) -> V | None:
@@ -116,7 +113,6 @@ class Loader(Generic[K, V]):
         """The values of these ids, loading at most one batch: these ids and every id primed
         but not loaded yet."""
         keys = list(keys)
-        record_tags(self.context, [f"{self.kind}:{key}" for key in keys])
         record_tags(self.context, self.cache_tags(keys))
         missing = [key for key in dict.fromkeys(keys) if key not in self.values]
         if missing:

@@ -15,5 +15,5 @@ def site_posts(request: HttpRequest) -> PageQuerySet:
     if not hasattr(request, CACHE_ATTR):
         site = Site.find_for_request(request)
         posts = get_post_model().objects
-        setattr(request, CACHE_ATTR, posts.visible(site) if site else posts.none())
+        setattr(request, CACHE_ATTR, posts.visible(site, request) if site else posts.none())
     return getattr(request, CACHE_ATTR)

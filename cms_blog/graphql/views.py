@@ -58,6 +58,7 @@ from .caching import (
     responses,
     store_answer,
 )
+from .execution import SynchronousExecutionContext
 from .limits import cheap_rules, validation_rules, variables_error
 from .loaders import recorded_tags
 
@@ -93,6 +94,8 @@ def graphiql_enabled() -> bool:
 class BlogGraphQLView(GraphQLView):
     """Serves ``cms_blog.graphql.schema.schema`` (or the ``schema`` given to ``as_view``, for a
     host site's own schema) with the blog's limits, error masking and cache headers."""
+
+    execution_context_class = SynchronousExecutionContext
 
     def __init__(self, schema=None, **kwargs) -> None:
         if schema is None:

@@ -49,10 +49,13 @@ class BlogPostQuerySet(PageQuerySet):
     """The one API for reading posts: which are visible, in which order, and their neighbours.
     Pages, the feed, search and GraphQL all read posts through it."""
 
-    def visible(self, site: Site | None = None) -> "BlogPostQuerySet":
+    def visible(
+        self, site: Site | None = None, request: HttpRequest | None = None
+    ) -> "BlogPostQuerySet":
         """Posts anyone may read: live, public (no view restriction on them or an ancestor), not
-        expired, and - when a site is given - under that site's root."""
-        posts = publicly_readable(self)
+        expired, and - when a site is given - under that site's root. Given the request, the
+        view restrictions are read once for the whole request (``private_sections``)."""
+        posts = publicly_readable(self, request)
         if site is not None:
             posts = posts.descendant_of(site.root_page, inclusive=True)
         return posts

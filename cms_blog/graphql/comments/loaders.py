@@ -17,7 +17,7 @@ class DiscussionLoader(Loader[int, Any]):
     kind = POST
 
     def cache_tags(self, keys: list[int]) -> list[str]:
-        return [comments_tag(pk) for pk in keys]
+        return [*super().cache_tags(keys), *(comments_tag(pk) for pk in keys)]
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ types come from the post model's body itself, the four below and any a site adds
 them from the block of each child. The root value of every block type is a ``StreamChild``."""
 
 import copy
+from functools import cache
 
 import graphene
 from django.core.exceptions import ImproperlyConfigured
@@ -24,11 +25,17 @@ def graphql_type(block: BodyBlock) -> type[graphene.ObjectType]:
     """The GraphQL object type a body block names; a block naming none is a configuration
     error (``manage.py check`` reports it as cms_blog.E006), never a block left out."""
     try:
-        return import_string(getattr(block, "graphql_type", ""))
+        return imported(getattr(block, "graphql_type", ""))
     except (ImportError, ValueError) as error:
         raise ImproperlyConfigured(
             f"The body block {type(block).__name__} names no GraphQL type that imports: {error}"
         ) from error
+
+
+@cache
+def imported(dotted_path: str) -> type:
+    # resolve_type asks for the type of every block of every answer: imported once.
+    return import_string(dotted_path)
 
 
 def body_block_types() -> list[type[graphene.ObjectType]]:

@@ -22,11 +22,13 @@ from ...blocks import BodyBlock
 from ...cache.tags import TAGS, tags_for_posts
 from ...citations import link_citations
 from ...richtext import render_rich_texts
-from ..loaders import Loader, record_tags
+from ..loaders import Loader, prime, record_tags
 from ..site import site_posts
 
 # The kind of every loader keyed by post id, in this domain and others (comments).
 POST = "post"
+# The kind of the loaders keyed by tag id.
+TAG = "tag"
 
 
 @dataclass(frozen=True)
@@ -84,24 +86,31 @@ class PerPostLoader(Loader[int, Any]):
 
 
 class TagsLoader(PerPostLoader):
-    """Each post's tags by name, each with ``post_count``: how many visible posts carry it.
-    Two queries: the tags, then their counts (``BlogPostQuerySet.tags()``)."""
-
-    def cache_tags(self, keys: list[int]) -> list[str]:
-        return [TAGS]  # the counts
+    """Each post's tags by name: one query. How many posts carry each is loaded apart, only when
+    asked for (``TagCountsLoader``)."""
 
     def load_for(self, posts: list[Model]) -> dict[int, list[Tag]]:
         prefetch_related_objects(posts, "tags")
-        # A draft's new tag is not stored yet: it has no pk and counts no post.
-        tag_ids = {tag.pk for post in posts for tag in post.tags.all() if tag.pk}
-        counted = site_posts(self.context).tags().in_bulk(tag_ids)
-        return {
-            post.pk: sorted(
-                (counted.get(tag.pk, tag) for tag in post.tags.all()),
-                key=lambda tag: tag.name.lower(),
-            )
-            for post in posts
+        tags = {
+            post.pk: sorted(post.tags.all(), key=lambda tag: tag.name.lower()) for post in posts
         }
+        # A draft's new tag is not stored yet: it has no pk and counts no post.
+        prime(self.context, TAG, [tag.pk for found in tags.values() for tag in found if tag.pk])
+        return tags
+
+
+class TagCountsLoader(Loader[int, int]):
+    """How many visible posts carry each tag of the posts' tags: one query
+    (``BlogPostQuerySet.tags()``); a tag no visible post carries is not counted."""
+
+    kind = TAG
+
+    def cache_tags(self, keys: list[int]) -> list[str]:
+        return [TAGS]  # tags are not tags of their own: every count changes with ``tags``
+
+    def batch_load(self, keys: list[int]) -> dict[int, int]:
+        counted = site_posts(self.context).tags().in_bulk(keys)
+        return {pk: tag.post_count for pk, tag in counted.items()}
 
 
 class SourcesLoader(PerPostLoader):
@@ -129,14 +138,31 @@ def image_ids(post: Model) -> set[int]:
     }
 
 
+def images_with_renditions(ids: set[int]) -> dict[int, Any]:
+    """The images of these ids, each with all its renditions, as ``prefetch_renditions()`` gives
+    them but in one query instead of two: the renditions with their images joined. Images with
+    no rendition yet (never shown before) cost a second query, only while there are some."""
+    images: dict[int, Any] = {}
+    renditions: dict[int, list] = {}
+    Rendition = get_image_model().get_rendition_model()  # noqa: N806 - a model class
+    for rendition in Rendition.objects.filter(image_id__in=ids).select_related("image"):
+        # One image object for all its renditions, so that a rendition made later joins them.
+        rendition.image = images.setdefault(rendition.image_id, rendition.image)
+        renditions.setdefault(rendition.image_id, []).append(rendition)
+    if missing := ids - images.keys():
+        images.update(get_image_model().objects.in_bulk(missing))
+    for pk, image in images.items():
+        image.prefetched_renditions = renditions.get(pk, [])  # where Wagtail looks first
+    return images
+
+
 class ImagesLoader(PerPostLoader):
-    """The images each post's body shows, by id, with their renditions: two queries."""
+    """The images each post's body shows, by id, with their renditions: one query
+    (``images_with_renditions``)."""
 
     def load_for(self, posts: list[Model]) -> dict[int, dict[int, Any]]:
         wanted = {post.pk: image_ids(post) for post in posts}
-        images = (
-            get_image_model().objects.prefetch_renditions().in_bulk(set().union(*wanted.values()))
-        )
+        images = images_with_renditions(set().union(*wanted.values()))
         return {
             pk: {image_id: images[image_id] for image_id in ids if image_id in images}
             for pk, ids in wanted.items()

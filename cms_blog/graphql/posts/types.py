@@ -14,7 +14,7 @@ from ...models import Comment, get_post_model
 from ..comments.loaders import CommentCountLoader
 from ..comments.paging import load_threads, thread_arguments
 from ..comments.types import CommentType
-from ..images import filter_spec, src_set_specs
+from ..images import filter_spec, renditions, src_set_specs
 from .blocks import StreamFieldInterface, figure_image, servable
 from .loaders import (
     BodiesLoader,
@@ -22,6 +22,7 @@ from .loaders import (
     NumberedSource,
     SourcesLoader,
     StreamChild,
+    TagCountsLoader,
     TagsLoader,
     image_children,
 )
@@ -46,8 +47,10 @@ class TagType(DjangoObjectType):
 
     @staticmethod
     def resolve_post_count(tag: Tag, info: GraphQLResolveInfo) -> int:
-        # Annotated by BlogPostQuerySet.tags(); a tag no visible post carries was not counted.
-        return getattr(tag, "post_count", 0)
+        # The tags query annotates its tags (BlogPostQuerySet.tags()); a post's tags count apart.
+        if hasattr(tag, "post_count"):
+            return tag.post_count
+        return (TagCountsLoader(info.context).load(tag.pk) or 0) if tag.pk else 0
 
 
 class SourceType(graphene.ObjectType):
@@ -132,15 +135,13 @@ class ImageType(DjangoObjectType):
     @staticmethod
     def resolve_rendition(image, info: GraphQLResolveInfo, **operations):
         # Renditions were prefetched with the image: an existing one costs no query.
-        return image.get_rendition(filter_spec(**operations))
+        return renditions(image, [filter_spec(**operations)])[0]
 
     @staticmethod
     def resolve_src_set(image, info: GraphQLResolveInfo, sizes: list[int], format=None) -> str:
-        specs = src_set_specs(sizes, format)
-        renditions = image.get_renditions(*specs)
         return ", ".join(
-            f"{absolute_url(renditions[spec].url, info.context)} {renditions[spec].width}w"
-            for spec in specs
+            f"{absolute_url(rendition.url, info.context)} {rendition.width}w"
+            for rendition in renditions(image, src_set_specs(sizes, format))
         )
 
 
