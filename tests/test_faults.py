@@ -239,7 +239,7 @@ def test_the_comment_form_keeps_the_text_when_the_database_fails(
     response = client.post(f"/comments/post/{post.pk}/", data)
 
     assert response.status_code == 503 and response["Retry-After"] == "30"
-    # The page hands out a CSRF token: private as well as never stored.
+    # The answer to a POST: private as well as never stored.
     assert {"no-store", "private"} <= set(response["Cache-Control"].split(", "))
     html = response.content.decode()
     assert "Kept while the database is away" in html and 'value="Bea"' in html

@@ -6,8 +6,8 @@ the ``CACHE_TAG_HEADER`` - when all of these hold:
 
 - a GET or HEAD from a reader who is not logged in and sends no cookie;
 - the page rendered with status 200 and sets no cookie: no session written, no CSRF token handed
-  out (a post whose comment form is open gives each reader their own token, so its page is never
-  shared), nothing of the reader's own shown (``Discussion.is_personal`` made it private).
+  out (the comment form carries one for logged-in users only: ``cms_blog/comments/views.py``
+  says why), nothing of the reader's own shown (``Discussion.is_personal`` made it private).
 
 Every other answer is ``private``, and previews are ``private, no-store``: a shared cache never
 keeps one reader's page for another.
