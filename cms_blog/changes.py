@@ -14,6 +14,8 @@ a post unpublished or expired          ``post:<id>``, ``comments:<id>``, ``posts
 (``page_unpublished``)                  ``post.unpublished``
 a post deleted (``pre_delete``)        the same; ``post.deleted``
 a blog index changed in any way        ``cms_blog`` (every answer)
+a Wagtail Site saved or deleted        ``cms_blog`` (its host, port and root decide which posts
+                                        a host's answers show, and their URLs)
 an image changed or deleted, its       ``post:<id>`` of the posts using it (Wagtail's reference
 renditions deleted                      index)
 a tag renamed or deleted               ``tags``, ``posts``, ``post:<id>`` of its posts
@@ -40,7 +42,7 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from taggit.models import Tag
 from wagtail.images import get_image_model
-from wagtail.models import Page, ReferenceIndex
+from wagtail.models import Page, ReferenceIndex, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from .cache import invalidation
@@ -220,6 +222,12 @@ def index_changed(**kwargs) -> None:
     _record(lambda changes: changes.tags.add(ALL))
 
 
+def site_changed(raw=False, **kwargs) -> None:
+    # Answers are cached by host: which Site answers a host, and its root, decide them.
+    if not raw:
+        _record(lambda changes: changes.tags.add(ALL))
+
+
 def image_changed(instance, raw=False, **kwargs) -> None:
     if not raw:
         _record(lambda changes: changes.image_ids.add(instance.pk))
@@ -269,6 +277,8 @@ def connect() -> None:
             for signal in (page_published, page_unpublished, post_page_move)
         ],
         (post_delete, index_changed, index_model),
+        (post_save, site_changed, Site),
+        (post_delete, site_changed, Site),
         (post_save, tag_changed, Tag),
         (pre_delete, tag_changed, Tag),
         (discussion_changed, discussion, None),

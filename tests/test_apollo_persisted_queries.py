@@ -17,6 +17,9 @@ import pytest
 
 APOLLO = Path(__file__).parent / "apollo"
 REQUIRE_NODE = os.environ.get("CMS_BLOG_REQUIRE_NODE") == "1"
+# The live server answers from another thread: it sees committed rows only; Wagtail's initial
+# site is restored after the test.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def missing_node() -> str | None:

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.test import override_settings
 from django.utils import timezone
 from taggit.models import Tag
-from wagtail.models import Page
+from wagtail.models import Page, Site
 
 from cms_blog import changes
 from cms_blog.cache import invalidation
@@ -219,6 +219,13 @@ def test_changing_a_blog_index_purges_every_answer(purged, three, blog_index):
     index.title = "The blog, renamed"
 
     assert purged(lambda: index.save_revision().publish()) == {"cms_blog"}
+
+
+def test_changing_a_site_purges_every_answer(purged, three, site_root):
+    site = Site.objects.get(is_default_site=True)
+    site.hostname = "blog.example.com"  # the posts' absolute URLs change
+
+    assert purged(site.save) == {"cms_blog"}
 
 
 @pytest.mark.parametrize(

@@ -8,6 +8,7 @@ unless ``CMS_BLOG_REQUIRE_VARNISH=1`` (CI) makes that a failure. The test starts
 """
 
 import datetime
+import json
 import os
 import re
 import shutil
@@ -16,6 +17,7 @@ import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 import requests
@@ -157,6 +159,34 @@ def test_varnish_serves_cached_pages_and_purges_exactly_the_dependent_ones(
     assert "Post 3, revised" in varnish.get(paths["post 2"]).text
     assert "Post 3, revised" in varnish.get(paths["index"]).text
     assert set(cache_state(varnish, paths).values()) == {"HIT"}
+
+
+def test_varnish_serves_graphql_gets_and_purges_exactly_the_dependent_answers(
+    varnish, settings, make_post
+):
+    settings.CMS_BLOG = {
+        "CDN_PURGER": "cms_blog.cache.purgers.VarnishXkeyPurger",
+        "CDN_PURGER_OPTIONS": {"urls": varnish.url},
+    }
+    posts = [make_post(f"Post {n}", date=START + n * DAY) for n in range(2)]
+    held = make_comment(posts[0], status="pending", body="Worth the wait")
+    query = "query Count($id: ID!) { post(id: $id) { title commentCount } }"
+    paths = {
+        f"post {n}": "/graphql/?"
+        + urlencode({"query": query, "variables": json.dumps({"id": str(post.pk)})})
+        for n, post in enumerate(posts)
+    }
+    paths["tags"] = "/graphql/?" + urlencode({"query": "{ tags { name } }"})
+
+    assert set(cache_state(varnish, paths).values()) == {"MISS"}
+    assert set(cache_state(varnish, paths).values()) == {"HIT"}
+
+    held.approve()
+
+    assert cache_state(varnish, paths) == {"post 0": "MISS", "post 1": "HIT", "tags": "HIT"}
+    assert varnish.get(paths["post 0"]).json() == {
+        "data": {"post": {"title": "Post 0", "commentCount": 1}}
+    }
 
 
 def test_varnish_shares_an_open_comment_form_and_passes_readers_with_cookies(varnish, post):

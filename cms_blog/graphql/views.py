@@ -112,6 +112,10 @@ class BlogGraphQLView(GraphQLView):
         self.cache_status: str | None = None
         self.clean = False
         self.parsed: tuple[str, DocumentNode | GraphQLError] | None = None
+        # The response cache's key of a read it may keep, and when that read's work began.
+        self.key: str | None = None
+        self.started_at = 0.0
+        self.lifetime: int | None = None
         refusal = self.refuse(request)
         if refusal:
             return refusal
@@ -125,7 +129,8 @@ class BlogGraphQLView(GraphQLView):
             if fault is None:
                 raise
             report(request, fault)
-            response = mark_unavailable(
+            # Its own Cache-Control: no-store.
+            return mark_unavailable(
                 error_response(unavailable_message(), 503, code=SERVICE_UNAVAILABLE)
             )
         response = cache_headers(request, response, self.answer, self.max_age)
@@ -234,6 +239,15 @@ class BlogGraphQLView(GraphQLView):
         self.clean = result is not None and not result.errors
         return result
 
+    def get_context(self, request: HttpRequest) -> HttpRequest:
+        """graphene-django asks for the context once the document passed every check, right
+        before executing it: where the work of an answer the response cache keeps begins (so a
+        refused document still runs no SQL query)."""
+        if self.key:
+            self.lifetime = answer_lifetime()
+            self.started_at = now()
+        return super().get_context(request)
+
     def parse(self, query: str) -> DocumentNode:
         """The document, within ``GRAPHQL_MAX_TOKENS``, parsed once per request (a syntax error
         too: raised again, not parsed again)."""
@@ -255,20 +269,17 @@ class BlogGraphQLView(GraphQLView):
             query, register_as = persisted.resolve(query, self.extensions(request, data))
         except persisted.PersistedQueryError as error:
             return json.dumps(error.as_json()), error.status
-        key = None
         if query:
             data = {**data, "query": query}
             self.max_age = document_max_age(query)
             # A document that does not parse is answered by the execution.
             with contextlib.suppress(GraphQLError):
-                key = response_key(request, self.parse(query), variables, operation_name)
-        if key:
-            self.answer = responses.get(key)
+                self.key = response_key(request, self.parse(query), variables, operation_name)
+        if self.key:
+            self.answer = responses.get(self.key)
             self.cache_status = "miss" if self.answer is None else "hit"
             if self.answer is not None:
                 return self.answer.body, 200
-        lifetime = answer_lifetime() if key else None
-        started_at = now()
         result, status = super().get_response(request, data, show_graphiql)
         limit = blog_settings.GRAPHQL_MAX_RESPONSE_BYTES
         # json.dumps escapes every non-ASCII character: the length is the size in bytes.
@@ -282,8 +293,10 @@ class BlogGraphQLView(GraphQLView):
             persisted.register_from_client(register_as, query)
         if status == 200 and self.clean:
             self.answer = Answer(result, frozenset(recorded_tags(request)))
-            if key and not is_preview(request):
-                store_answer(key, self.answer, started_at=started_at, lifetime=lifetime)
+            if self.key and self.started_at and not is_preview(request):
+                store_answer(
+                    self.key, self.answer, started_at=self.started_at, lifetime=self.lifetime
+                )
         return result, status
 
     @staticmethod
