@@ -128,7 +128,7 @@ def test_counts_leave_out_replies_under_hidden_comments(post):
 
 @pytest.mark.parametrize("comments", [8, 200])
 def test_a_long_discussion_costs_the_same_queries(
-    client, post, settings, django_assert_num_queries, comments
+    client, post, settings, django_assert_num_queries, comments, same_clock
 ):
     settings.CMS_BLOG = {"COMMENTS_PER_PAGE": 50}
     for n in range(comments // 2):

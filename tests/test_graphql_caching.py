@@ -154,8 +154,7 @@ def test_an_anonymous_get_is_public_tagged_and_carries_an_etag(client, tagged_po
         "cms_blog",
         f"post:{tagged_post.pk}",
         f"comments:{tagged_post.pk}",
-        "tags",
-    }
+    }  # the tags' names are the post's (a rename invalidates post:<id>); no counts asked for
     assert response[CACHE_STATUS] == "miss"
     assert get(client, QUERY, {"id": str(tagged_post.pk)})[CACHE_STATUS] == "hit"
 

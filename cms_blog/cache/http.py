@@ -92,6 +92,9 @@ def share(
     """A shareable ``response`` made public for ``max_age`` / ``s_maxage`` seconds (capped to
     the next expiry), with ``vary``, its ``tags`` in the tag header and an ``ETag``; a 304
     instead when the reader has it already. The GraphQL endpoint shares its answers with it."""
+    # First: the purge of every answer after a settings change would make the expiry's own
+    # cache entry, read next, look older than it.
+    purge_if_settings_changed()
     lifetime = seconds_until_next_expiry()
     patch_cache_control(
         response,
@@ -106,7 +109,6 @@ def share(
         max_bytes=blog_settings.CACHE_TAG_HEADER_MAX_BYTES,
         separator=header_separator(header),
     )
-    purge_if_settings_changed()
     set_response_etag(response)
     return get_conditional_response(request, etag=response.get("ETag"), response=response)
 
