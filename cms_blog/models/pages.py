@@ -33,6 +33,7 @@ from ..cache.http import CachedForReaders
 from ..cache.tags import POSTS, TAGS, comments_tag, tags_for_posts
 from ..citations import source_errors
 from ..comments.discussion import discussion_for
+from ..ids import parse_id
 from ..listing import index_listing
 from ..preview import HeadlessPreviewMixin
 from ..richtext import site_rich_texts
@@ -291,11 +292,12 @@ class BlogPostPageMixin(CachedForReaders, ServedUntilExpiry, HeadlessPreviewMixi
         """The post, its discussion, and the posts it shows the titles of or links to: its
         neighbours, and the posts its text links to (a link to a hidden post is dropped)."""
         linked = [
-            int(pk)
+            linked_id
             for model, pk, _path, _content_path in self.body.stream_block.extract_references(
                 self.body
             )
-            if issubclass(model, Page) and pk.isdigit()
+            # "²" passes str.isdigit() but not int(): such a link is plain text, and tags nothing.
+            if issubclass(model, Page) and (linked_id := parse_id(pk))
         ]
         neighbours = [context.get("previous_post"), context.get("next_post")]
         shown = [self, *linked, *(post for post in neighbours if post is not None)]
