@@ -267,3 +267,22 @@ def test_a_mutation_over_get_is_refused(client, db):
 def test_the_max_age_directive_is_read_from_a_comment_line():
     assert MAX_AGE_DIRECTIVE.search("# @maxAge 60\n{ tags { name } }").group(1) == "60"
     assert MAX_AGE_DIRECTIVE.search('{ tags { name } } # "@maxAge 60" in a string') is None
+
+
+def test_a_post_is_tagged_with_the_posts_its_text_links_to(client, make_post):
+    target = make_post("Target")
+    text = (
+        f'<p><a linktype="page" id="{target.pk}">A post</a>, '
+        '<a linktype="page" id="²">an odd id</a>.</p>'
+    )
+    linking = make_post("Linking", body=[("text", text)])
+    query = "query T($id: ID!) { post(id: $id) { body { ... on TextBlock { html } } } }"
+
+    response = get(client, query, {"id": str(linking.pk)})
+
+    assert response.status_code == 200
+    assert set(response["Surrogate-Key"].split()) == {
+        "cms_blog",
+        f"post:{linking.pk}",
+        f"post:{target.pk}",
+    }

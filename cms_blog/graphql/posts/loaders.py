@@ -21,6 +21,7 @@ from wagtail.rich_text import RichText, extract_references_from_rich_text
 from ...blocks import BodyBlock
 from ...cache.tags import TAGS, tags_for_posts
 from ...citations import link_citations
+from ...ids import parse_id
 from ...richtext import render_rich_texts
 from ..loaders import Loader, prime, record_tags
 from ..site import site_posts
@@ -244,10 +245,13 @@ class RichTextLoader(PerPostLoader):
 
 
 def linked_page_ids(sources: list[str]) -> set[int]:
-    """The ids of the pages rich text sources link to."""
+    """The ids of the pages rich text sources link to (an id that is not ASCII digits links to
+    nothing: the text shows such a link as plain text)."""
     references = extract_references_from_rich_text("".join(sources))
     return {
-        int(pk) for model, pk, *_ in references if issubclass(model, Page) and str(pk).isdigit()
+        linked_id
+        for model, pk, *_ in references
+        if issubclass(model, Page) and (linked_id := parse_id(pk))
     }
 
 
