@@ -77,7 +77,16 @@ def cache_for_readers(
         page.cache_tags(getattr(response, "context_data", None) or {}),
         max_age=blog_settings.CACHE_MAX_AGE,
         s_maxage=blog_settings.CACHE_S_MAXAGE,
+        lifetime=shared_lifetime(),
     )
+
+
+def shared_lifetime() -> int | None:
+    """Seconds an answer made now may be shared (None: no limit): until the next expiry. Purges
+    every answer first when the settings changed, which would otherwise make the expiry's own
+    cache entry, read next, look older than it."""
+    purge_if_settings_changed()
+    return seconds_until_next_expiry()
 
 
 def share(
@@ -87,15 +96,14 @@ def share(
     *,
     max_age: int,
     s_maxage: int,
+    lifetime: int | None,
     vary: Sequence[str] = ("Cookie",),
+    etag: str | None = None,
 ) -> HttpResponse:
     """A shareable ``response`` made public for ``max_age`` / ``s_maxage`` seconds (capped to
-    the next expiry), with ``vary``, its ``tags`` in the tag header and an ``ETag``; a 304
-    instead when the reader has it already. The GraphQL endpoint shares its answers with it."""
-    # First: the purge of every answer after a settings change would make the expiry's own
-    # cache entry, read next, look older than it.
-    purge_if_settings_changed()
-    lifetime = seconds_until_next_expiry()
+    its ``lifetime``, from ``shared_lifetime()``), with ``vary``, its ``tags`` in the tag header
+    and an ``ETag`` (``etag``, when known already); a 304 instead when the reader has it already.
+    The GraphQL endpoint shares its answers with it."""
     patch_cache_control(
         response,
         public=True,
@@ -109,7 +117,10 @@ def share(
         max_bytes=blog_settings.CACHE_TAG_HEADER_MAX_BYTES,
         separator=header_separator(header),
     )
-    set_response_etag(response)
+    if etag:
+        response["ETag"] = etag
+    else:
+        set_response_etag(response)
     return get_conditional_response(request, etag=response.get("ETag"), response=response)
 
 

@@ -18,15 +18,18 @@ server cache considered.
 
 import hashlib
 import json
+import math
 import re
+import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_cache_control
+from django.utils.http import quote_etag
 from graphql import DocumentNode, OperationType, get_operation_ast, print_ast
 
-from ..cache.http import is_shareable, seconds_until_next_expiry, share
-from ..cache.invalidation import purge_if_settings_changed
+from ..cache.http import is_shareable, share
 from ..cache.store import TaggedCache
 from ..comments.cookies import is_personal
 from ..conf import blog_settings
@@ -42,10 +45,26 @@ responses = TaggedCache("graphql")
 
 @dataclass(frozen=True)
 class Answer:
-    """A clean answer (no error) as it is served and stored: its JSON and its cache tags."""
+    """A clean answer (no error) as it is served and stored: its JSON, its cache tags, until when
+    it may be shared (the next expiry's time, None for no limit) and its ETag, so that a hit
+    reads nothing more and hashes nothing."""
 
     body: str
     tags: frozenset[str]
+    shared_until: float | None
+    etag: str
+
+    @classmethod
+    def of(cls, body: str, tags: Iterable[str], lifetime: int | None) -> "Answer":
+        shared_until = None if lifetime is None else time.time() + lifetime
+        etag = quote_etag(hashlib.md5(body.encode(), usedforsecurity=False).hexdigest())
+        return cls(body, frozenset(tags), shared_until, etag)
+
+    def lifetime(self) -> int | None:
+        """Seconds it may still be shared."""
+        if self.shared_until is None:
+            return None
+        return max(0, math.floor(self.shared_until - time.time()))
 
 
 def is_anonymous(request: HttpRequest) -> bool:
@@ -55,20 +74,19 @@ def is_anonymous(request: HttpRequest) -> bool:
     return not (user is not None and user.is_authenticated) and not is_personal(request)
 
 
-def response_key(
-    request: HttpRequest, document: DocumentNode, variables: dict | None, operation: str | None
-) -> str | None:
-    """The server cache's key for a query run by an anonymous reader; None for anything the
-    cache does not keep (a mutation, a document naming no runnable operation)."""
+def response_keys(
+    request: HttpRequest, query: str, variables: dict | None, operation: str | None
+) -> tuple[str, Callable[[DocumentNode], str | None]] | None:
+    """The server cache's keys for a document run by an anonymous reader, None when the cache
+    keeps nothing for this reader: the key of the document's exact text, looked up before it is
+    parsed (a hit costs no parsing), and a function of the parsed document giving the key of its
+    printed form (the same document written otherwise), None for a mutation or a document naming
+    no runnable operation. An answer is stored under both; only a query's text is ever stored."""
     if not blog_settings.GRAPHQL_RESPONSE_CACHE or not is_anonymous(request):
-        return None
-    operation_ast = get_operation_ast(document, operation)
-    if operation_ast is None or operation_ast.operation != OperationType.QUERY:
         return None
     # The endpoint (a host site may serve its own schema elsewhere) and the host (the Wagtail
     # Site, and the absolute URLs) decide the answer too.
-    parts = [
-        print_ast(document),
+    context = [
         variables or {},
         operation,
         request.path,
@@ -76,15 +94,18 @@ def response_key(
         request.get_host(),
         request.get_port(),
     ]
-    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
 
+    def key(kind: str, document: str) -> str:
+        parts = [kind, document, *context]
+        return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
 
-def answer_lifetime() -> int | None:
-    """Seconds an answer computed now may be kept (None: no limit). Called before the answer's
-    work begins, which must look newer than what this does: the purge of every answer when the
-    settings changed, and the expiry's own cache entry, which may mark tags as new."""
-    purge_if_settings_changed()
-    return seconds_until_next_expiry()
+    def document_key(document: DocumentNode) -> str | None:
+        operation_ast = get_operation_ast(document, operation)
+        if operation_ast is None or operation_ast.operation != OperationType.QUERY:
+            return None
+        return key("printed", print_ast(document))
+
+    return key("text", query), document_key
 
 
 def store_answer(key: str, answer: Answer, *, started_at: float, lifetime: int | None) -> None:
@@ -114,6 +135,8 @@ def cache_headers(
         answer.tags,
         max_age=blog_settings.GRAPHQL_CACHE_MAX_AGE if max_age is None else max_age,
         s_maxage=blog_settings.GRAPHQL_CACHE_S_MAXAGE if max_age is None else max_age,
+        lifetime=answer.lifetime(),
         # GraphiQL is served at the same URL to browsers asking for HTML.
         vary=["Accept", "Cookie"],
+        etag=answer.etag,
     )

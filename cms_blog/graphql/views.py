@@ -36,6 +36,7 @@ from django.views.decorators.csrf import csrf_exempt
 from graphene_django.views import GraphQLView, HttpError
 from graphql import DocumentNode, ExecutionResult, GraphQLError, parse, validate
 
+from ..cache.http import shared_lifetime
 from ..cache.store import now
 from ..conf import blog_settings
 from ..docs import docs_url
@@ -51,10 +52,9 @@ from . import persisted
 from .caching import (
     CACHE_STATUS_HEADER,
     Answer,
-    answer_lifetime,
     cache_headers,
     document_max_age,
-    response_key,
+    response_keys,
     responses,
     store_answer,
 )
@@ -113,7 +113,7 @@ class BlogGraphQLView(GraphQLView):
         self.clean = False
         self.parsed: tuple[str, DocumentNode | GraphQLError] | None = None
         # The response cache's key of a read it may keep, and when that read's work began.
-        self.key: str | None = None
+        self.keys: list[str] = []  # the server cache keys to store the answer under
         self.started_at = 0.0
         self.lifetime: int | None = None
         refusal = self.refuse(request)
@@ -243,8 +243,8 @@ class BlogGraphQLView(GraphQLView):
         """graphene-django asks for the context once the document passed every check, right
         before executing it: where the work of an answer the response cache keeps begins (so a
         refused document still runs no SQL query)."""
-        if self.key:
-            self.lifetime = answer_lifetime()
+        if self.keys:
+            self.lifetime = shared_lifetime()
             self.started_at = now()
         return super().get_context(request)
 
@@ -269,17 +269,25 @@ class BlogGraphQLView(GraphQLView):
             query, register_as = persisted.resolve(query, self.extensions(request, data))
         except persisted.PersistedQueryError as error:
             return json.dumps(error.as_json()), error.status
+        keys = response_keys(request, query, variables, operation_name) if query else None
         if query:
             data = {**data, "query": query}
             self.max_age = document_max_age(query)
-            # A document that does not parse is answered by the execution.
-            with contextlib.suppress(GraphQLError):
-                self.key = response_key(request, self.parse(query), variables, operation_name)
-        if self.key:
-            self.answer = responses.get(self.key)
-            self.cache_status = "miss" if self.answer is None else "hit"
+        if keys:
+            text_key, document_key = keys
+            printed_key = None
+            self.answer = responses.get(text_key)
+            if self.answer is None:
+                # A document that does not parse is answered by the execution.
+                with contextlib.suppress(GraphQLError):
+                    printed_key = document_key(self.parse(query))
+                self.answer = responses.get(printed_key) if printed_key else None
             if self.answer is not None:
+                self.cache_status = "hit"
                 return self.answer.body, 200
+            if printed_key:
+                self.keys = [text_key, printed_key]
+                self.cache_status = "miss"
         result, status = super().get_response(request, data, show_graphiql)
         limit = blog_settings.GRAPHQL_MAX_RESPONSE_BYTES
         # json.dumps escapes every non-ASCII character: the length is the size in bytes.
@@ -292,11 +300,15 @@ class BlogGraphQLView(GraphQLView):
         if status == 200 and register_as:
             persisted.register_from_client(register_as, query)
         if status == 200 and self.clean:
-            self.answer = Answer(result, frozenset(recorded_tags(request)))
-            if self.key and self.started_at and not is_preview(request):
-                store_answer(
-                    self.key, self.answer, started_at=self.started_at, lifetime=self.lifetime
-                )
+            # Read before the work began when the server cache keeps the answer (``get_context``);
+            # needed at all only by a GET, the one answer shared over HTTP.
+            lifetime = self.lifetime if self.keys or request.method != "GET" else shared_lifetime()
+            self.answer = Answer.of(result, recorded_tags(request), lifetime)
+            if self.keys and self.started_at and not is_preview(request):
+                for key in self.keys:
+                    store_answer(
+                        key, self.answer, started_at=self.started_at, lifetime=self.lifetime
+                    )
         return result, status
 
     @staticmethod
