@@ -93,10 +93,35 @@ def test_every_entry_depends_on_the_every_answer_tag(entries):
     assert entries.get("a") is None
 
 
-def test_an_entry_whose_tag_record_was_evicted_is_not_served(entries):
-    entries.set("a", 1, {"post:1"}, started_at=now(), timeout=60)
+def test_an_entry_whose_tag_record_was_evicted_is_served_only_while_nothing_changed(entries):
+    entries.set("a", 1, {"post:1"}, started_at=now() - 1, timeout=60)
     cache.delete(f"{store.PREFIX}:tag:post:1")
+    assert entries.get("a", "missing") == 1  # the latest invalidation is older than the entry
+
+    invalidate_tags({"post:2"})  # something changed since: its own tags decide, and one is lost
     assert entries.get("a", "missing") == "missing"
+
+
+def test_an_entry_is_not_served_when_the_record_of_every_invalidation_was_evicted(entries):
+    entries.set("a", 1, {"post:1"}, started_at=now() - 1, timeout=60)
+    cache.delete_many([f"{store.PREFIX}:tag:post:1", f"{store.PREFIX}:latest"])
+    assert entries.get("a", "missing") == "missing"
+
+
+def test_a_hit_reads_the_cache_once_while_nothing_changed(entries, monkeypatch):
+    entries.set("a", 1, {f"post:{n}" for n in range(40)}, started_at=now() - 1, timeout=60)
+    backend = store.backend()
+    reads = []
+
+    def get_many(keys):
+        reads.append(keys)
+        return type(backend).get_many(backend, keys)
+
+    monkeypatch.setattr(backend, "get_many", get_many)
+    monkeypatch.setattr(store, "backend", lambda: backend)
+    assert entries.get("a") == 1
+    # One read, with the entry: none of its 40 tags' marks.
+    assert len(reads) == 1 and not any(":tag:" in key for key in reads[0])
 
 
 def test_entries_computed_within_the_clock_margin_after_an_invalidation_are_not_served():

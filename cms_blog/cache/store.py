@@ -4,7 +4,9 @@ depend on changes.
 Each tag has an invalidation time in the cache (``invalidate_tags``: one ``set_many``, whatever
 the number of entries; no key is ever scanned or deleted). An entry records its tags and when the
 work that produced it *began*; it is served while none of its tags was invalidated since. So an
-answer computed from rows read just before a change committed is never kept past it.
+answer computed from rows read just before a change committed is never kept past it. The time of
+the latest invalidation of any tag is kept too: while nothing changed since an entry's work
+began, a read fetches the entry and that time in one round trip, and no tag's mark.
 
 Entries are stored under ``cache_version()``, a digest of the ``CMS_BLOG`` settings and the
 package version: a settings change that alters output (page sizes, image filters, moderation…)
@@ -63,13 +65,19 @@ def _tag_key(tag: str) -> str:
     return f"{PREFIX}:tag:{tag}"
 
 
+# The time of the latest invalidation of any tag: an entry whose work began after it is fresh
+# without reading its tags' marks, so a hit reads one cache key with its entry (one round trip).
+_LATEST_KEY = f"{PREFIX}:latest"
+
+
 def invalidate_tags(tags: Iterable[str]) -> None:
     """Mark ``tags`` as changed now: every entry depending on one of them is stale from here on.
     The marks never expire, so an entry can never outlive the record of its invalidation."""
     tags = set(tags)
     if tags:
         stamp = now()
-        backend().set_many({_tag_key(tag): stamp for tag in tags}, timeout=None)
+        marks = {_tag_key(tag): stamp for tag in tags}
+        backend().set_many({**marks, _LATEST_KEY: stamp}, timeout=None)
 
 
 class TaggedCache:
@@ -86,16 +94,20 @@ class TaggedCache:
         """The entry's value while none of its tags changed since its work began, else
         ``default``."""
         try:
-            entry = backend().get(self._key(key))
+            found = backend().get_many([self._key(key), _LATEST_KEY])
+            entry = found.get(self._key(key))
             if entry is None:
                 return default
             started_at, tags, value = entry
+            fresh_before = started_at - CLOCK_MARGIN
+            latest = found.get(_LATEST_KEY)
+            if latest is not None and latest < fresh_before:
+                return value  # nothing was invalidated since its work began
             marks = backend().get_many([_tag_key(tag) for tag in tags])
         except Exception:
             logger.exception("cms_blog: the tagged cache could not be read")
             return default
         # A mark missing (evicted) leaves the entry's history unknown: it is not served.
-        fresh_before = started_at - CLOCK_MARGIN
         if len(marks) < len(tags) or any(mark >= fresh_before for mark in marks.values()):
             return default
         return value
@@ -111,10 +123,11 @@ class TaggedCache:
             cache = backend()
             # Tags never invalidated get a mark just before this entry's work began (``add``:
             # a mark set meanwhile by an invalidation wins).
-            marked = cache.get_many([_tag_key(tag) for tag in tags])
-            for tag in tags:
-                if _tag_key(tag) not in marked:
-                    cache.add(_tag_key(tag), started_at - CLOCK_MARGIN - 0.001, timeout=None)
+            keys = [_tag_key(tag) for tag in tags] + [_LATEST_KEY]
+            marked = cache.get_many(keys)
+            for mark_key in keys:
+                if mark_key not in marked:
+                    cache.add(mark_key, started_at - CLOCK_MARGIN - 0.001, timeout=None)
             cache.set(self._key(key), (started_at, tags, value), timeout=timeout)
         except Exception:
             logger.exception("cms_blog: the tagged cache could not be written")
