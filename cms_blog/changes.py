@@ -16,6 +16,9 @@ a post deleted (``pre_delete``)        the same; ``post.deleted``
 a blog index changed in any way        ``cms_blog`` (every answer)
 a Wagtail Site saved or deleted        ``cms_blog`` (its host, port and root decide which posts
                                         a host's answers show, and their URLs)
+a page's privacy set or lifted         ``cms_blog`` (a view restriction on a post, its index or
+(``PageViewRestriction`` saved or       any ancestor hides or shows every post under it)
+deleted)
 an image changed or deleted, its       ``post:<id>`` of the posts using it (Wagtail's reference
 renditions deleted                      index)
 a tag renamed or deleted               ``tags``, ``posts``, ``post:<id>`` of its posts
@@ -42,7 +45,7 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from taggit.models import Tag
 from wagtail.images import get_image_model
-from wagtail.models import Page, ReferenceIndex, Site
+from wagtail.models import Page, PageViewRestriction, ReferenceIndex, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from .cache import invalidation
@@ -228,6 +231,12 @@ def site_changed(raw=False, **kwargs) -> None:
         _record(lambda changes: changes.tags.add(ALL))
 
 
+def privacy_changed(raw=False, **kwargs) -> None:
+    # A restriction hides every page under the restricted one: a post, or a whole blog.
+    if not raw:
+        _record(lambda changes: changes.tags.add(ALL))
+
+
 def image_changed(instance, raw=False, **kwargs) -> None:
     if not raw:
         _record(lambda changes: changes.image_ids.add(instance.pk))
@@ -279,6 +288,8 @@ def connect() -> None:
         (post_delete, index_changed, index_model),
         (post_save, site_changed, Site),
         (post_delete, site_changed, Site),
+        (post_save, privacy_changed, PageViewRestriction),
+        (post_delete, privacy_changed, PageViewRestriction),
         (post_save, tag_changed, Tag),
         (pre_delete, tag_changed, Tag),
         (discussion_changed, discussion, None),

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.test import override_settings
 from django.utils import timezone
 from taggit.models import Tag
-from wagtail.models import Page, Site
+from wagtail.models import Page, PageViewRestriction, Site
 
 from cms_blog import changes
 from cms_blog.cache import invalidation
@@ -226,6 +226,20 @@ def test_changing_a_site_purges_every_answer(purged, three, site_root):
     site.hostname = "blog.example.com"  # the posts' absolute URLs change
 
     assert purged(site.save) == {"cms_blog"}
+
+
+@pytest.mark.parametrize("restricted", ["post", "index"])
+def test_making_a_post_or_its_blog_private_purges_every_answer(purged, three, restricted):
+    _older, middle, _newer, _image = three
+    page = middle if restricted == "post" else middle.get_parent()
+
+    assert purged(
+        lambda: PageViewRestriction.objects.create(
+            page=page, restriction_type=PageViewRestriction.PASSWORD, password="secret"
+        )
+    ) == {"cms_blog"}
+    # And public again.
+    assert purged(lambda: PageViewRestriction.objects.filter(page=page).delete()) == {"cms_blog"}
 
 
 @pytest.mark.parametrize(
