@@ -217,6 +217,32 @@ def check_fault_middleware(app_configs=None, **kwargs) -> list[checks.CheckMessa
     ]
 
 
+# Caches whose entries live in one process: an invalidation made in one reaches no other.
+PER_PROCESS_CACHES = ("django.core.cache.backends.locmem.LocMemCache",)
+
+
+@checks.register(checks.Tags.caches, deploy=True)
+def check_shared_cache(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    if not _is_dict(getattr(settings, "CMS_BLOG", None)):
+        return []
+    alias = blog_settings.CACHE_ALIAS
+    backend = settings.CACHES.get(alias, {}).get("BACKEND")
+    if not blog_settings.GRAPHQL_RESPONSE_CACHE or backend not in PER_PROCESS_CACHES:
+        return []
+    return [
+        checks.Warning(
+            f"The blog's cache (CACHES[{alias!r}]) is the local-memory cache: with several "
+            "processes, a change invalidates the GraphQL answers cached by the process that "
+            "made it only, and the others keep serving theirs (a post unpublished or made "
+            "private included) until they expire.",
+            hint="Use a shared cache (Redis, with django-redis) for CMS_BLOG['CACHE_ALIAS'], "
+            "or run one process, or set CMS_BLOG['GRAPHQL_RESPONSE_CACHE'] = False. See "
+            f"{docs_url('production.md')}.",
+            id="cms_blog.W006",
+        )
+    ]
+
+
 def rendered_blocks(chain: list[Template]) -> set[str]:
     """The names of the blocks that reach the output of a template whose inheritance chain is
     ``chain`` (the template first, the root last): the root's blocks, and the blocks nested in

@@ -18,6 +18,7 @@ from cms_blog.checks import (
     FAULT_MIDDLEWARE,
     check_fault_middleware,
     check_ip_retention,
+    check_shared_cache,
     check_trusted_proxy,
 )
 from cms_blog.models import Comment
@@ -116,10 +117,27 @@ def test_the_fault_middleware_is_expected(settings):
     assert warning.id == "cms_blog.W005"
 
 
+@pytest.mark.parametrize(
+    ("backend", "cms_blog", "ids"),
+    [
+        ("django.core.cache.backends.locmem.LocMemCache", {}, ["cms_blog.W006"]),
+        ("django.core.cache.backends.locmem.LocMemCache", {"GRAPHQL_RESPONSE_CACHE": False}, []),
+        ("django.core.cache.backends.redis.RedisCache", {}, []),
+    ],
+)
+def test_a_per_process_cache_is_a_warning_while_graphql_answers_are_cached(
+    settings, backend, cms_blog, ids
+):
+    settings.CACHES = {"default": {"BACKEND": backend, "LOCATION": "redis://127.0.0.1:1/0"}}
+    settings.CMS_BLOG = cms_blog
+    assert [message.id for message in check_shared_cache()] == ids
+
+
 def test_the_warnings_are_deployment_checks(settings):
     settings.USE_X_FORWARDED_HOST = True
     settings.MIDDLEWARE = []
-    ids = {"cms_blog.W003", "cms_blog.W004", "cms_blog.W005"}
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    ids = {"cms_blog.W003", "cms_blog.W004", "cms_blog.W005", "cms_blog.W006"}
     assert ids <= {message.id for message in run_checks(include_deployment_checks=True)}
     assert ids.isdisjoint(message.id for message in run_checks())
 
