@@ -62,11 +62,11 @@ EVERYTHING = (
 """
 )
 
-# Site (1), view restrictions, read once for the posts and the pages their text links to (1),
-# page of posts with their total (1), sources (1), tags (1), tag counts (1), renditions with
-# their images (1), rich-text page links (1), comment counts (1), the threads (1), previous/next:
-# ids (1) + posts (1).
-EXPECTED_QUERIES = 12
+# The Site comes from Django's cache (graphql/site.py). View restrictions, read once for the
+# posts and the pages their text links to (1), page of posts with their total (1), sources (1),
+# tags (1), tag counts (1), renditions with their images (1), rich-text page links (1), comment
+# counts (1), the threads (1), previous/next: ids (1) + posts (1).
+EXPECTED_QUERIES = 11
 
 
 def add_thread(post, replies_per_level: int = 2) -> None:
@@ -248,9 +248,9 @@ def test_a_window_of_threads_costs_the_same_for_1_post_and_20(client, populate):
             assert item["commentCount"] == 15  # every page's, not the window's
         return len(queries)
 
-    # The site, view restrictions and the page of posts with its total; the comment counts; one
-    # query per window asked for (first: 2 and first: 3), whatever the number of posts.
-    assert queries_for(1) == queries_for(20) == 6
+    # View restrictions and the page of posts with its total; the comment counts; one query per
+    # window asked for (first: 2 and first: 3), whatever the number of posts.
+    assert queries_for(1) == queries_for(20) == 5
 
 
 def test_a_window_reads_only_its_threads(client, post):

@@ -40,6 +40,8 @@ class Discussion:
     is_open: bool
     form: CommentPageForm
     form_action: str
+    # Each comment's reply link is this and the comment's id (one URL built for all of them).
+    reply_href: str
     replying_to: Comment | None
     # Shown with this browser's own held comments or saved details: never for a shared cache.
     is_personal: bool
@@ -95,6 +97,10 @@ def discussion_for(
     # ``errors`` cleans the form if the view has not), never the raw input.
     if form.is_bound and "parent_id" not in form.errors:
         replying_to = by_id.get(form.cleaned_data.get("parent_id"))
+    reply_href = ""
+    if post.pk:
+        on_page = f"{PAGE_PARAMETER}={page.number}&" if page.num_pages > 1 else ""
+        reply_href = f"{post.get_url(request)}?{on_page}replyto="
     return Discussion(
         enabled=blog_settings.COMMENTS_ENABLED,
         threads=threads,
@@ -104,6 +110,7 @@ def discussion_for(
         form=form,
         # A new post being previewed has no id yet: its form has nowhere to post.
         form_action=reverse("cms_blog:post_comment", args=[post.pk]) if post.pk else "",
+        reply_href=reply_href,
         replying_to=replying_to,
         is_personal=request is not None and is_personal(request),
     )

@@ -11,6 +11,7 @@ from Wagtail's frontend cache, if the site uses one.
 
 import copy
 from collections.abc import Iterable
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from django.apps import apps
@@ -38,6 +39,16 @@ class _CommentUrlizer(Urlizer):
 _urlize = _CommentUrlizer()
 # Long URLs are shortened in the link text only, so they cannot break the page's layout.
 _URL_TEXT_LIMIT = 60
+
+
+@lru_cache(maxsize=4096)
+def render_body(body: str) -> SafeString:
+    """A comment's body as safe HTML: escaped, in paragraphs with line breaks, bare URLs linked
+    with ``rel="nofollow ugc"``. The body is never trusted: it is escaped before anything else.
+    Kept per process for the bodies rendered last: urlize is most of the cost of showing a
+    comment, and a body renders the same every time."""
+    linked = _urlize(body, trim_url_limit=_URL_TEXT_LIMIT, autoescape=True)
+    return mark_safe(linebreaks(linked))
 
 
 def _url_scheme(value: str) -> str | None:
@@ -353,10 +364,8 @@ class Comment(models.Model):
 
     @property
     def body_html(self) -> SafeString:
-        """The body as safe HTML: escaped, in paragraphs with line breaks, bare URLs linked with
-        ``rel="nofollow ugc"``. The body is never trusted: it is escaped before anything else."""
-        linked = _urlize(self.body, trim_url_limit=_URL_TEXT_LIMIT, autoescape=True)
-        return mark_safe(linebreaks(linked))
+        """The body as safe HTML (``render_body``)."""
+        return render_body(self.body)
 
     @property
     def public_author_url(self) -> str | None:
