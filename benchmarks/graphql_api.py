@@ -25,19 +25,13 @@ included, Redis aside) depends much less on that.
 import json
 import os
 import statistics
-import sys
-import tempfile
 import time
 from collections.abc import Callable
 from itertools import count
-from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(REPO / "site"), str(REPO)]
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "benchmarks.bench_site.settings")
-workdir = tempfile.mkdtemp(prefix="cms_blog_bench_")
-os.environ.setdefault("DATABASE_URL", f"sqlite:///{workdir}/bench.sqlite3")
-os.environ["MEDIA_ROOT"] = f"{workdir}/media"
+from throwaway import throwaway_site  # beside this script
+
+throwaway_site("benchmarks.bench_site.settings")
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/11")
 # The demo settings would put their own cache on REDIS_URL: the benchmark chooses per column.
 os.environ.pop("REDIS_URL", None)

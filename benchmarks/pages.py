@@ -6,19 +6,12 @@ of repeated requests. The query count must stay flat as the blog grows; the time
 not for asserting (it depends on the machine).
 """
 
-import os
 import statistics
-import sys
-import tempfile
 import time
-from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(REPO / "site"), str(REPO)]
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "demo.settings")
-workdir = tempfile.mkdtemp(prefix="cms_blog_bench_")
-os.environ.setdefault("DATABASE_URL", f"sqlite:///{workdir}/bench.sqlite3")
-os.environ["MEDIA_ROOT"] = f"{workdir}/media"
+from throwaway import throwaway_site  # beside this script
+
+throwaway_site()
 
 import django  # noqa: E402
 

@@ -9,21 +9,15 @@ under 400 MB on a 2-core machine. Figures are for reading, not for asserting.
 """
 
 import argparse
-import os
 import random
 import resource
-import sys
-import tempfile
 import time
 from io import StringIO
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(REPO / "site"), str(REPO)]
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "demo.settings")
-workdir = Path(tempfile.mkdtemp(prefix="cms_blog_wp_bench_"))
-os.environ.setdefault("DATABASE_URL", f"sqlite:///{workdir}/bench.sqlite3")
-os.environ["MEDIA_ROOT"] = str(workdir / "media")
+from throwaway import throwaway_site  # beside this script
+
+workdir = throwaway_site(prefix="cms_blog_wp_bench_")
 
 import django  # noqa: E402
 
