@@ -111,6 +111,7 @@ def test_a_block_a_site_adds_is_served_like_the_built_in_ones(monkeypatch, make_
         assert result.errors is None
         return result.data["posts"]["items"], len(queries)
 
+    add_posts_and_query(range(0))  # the Site comes from Django's cache after the first answer
     items, two_posts = add_posts_and_query(range(2))
     assert items == [
         {
