@@ -29,7 +29,8 @@ import time
 from collections.abc import Callable
 from itertools import count
 
-from throwaway import throwaway_site  # beside this script
+from queries import POST_FIELDS, list_query  # beside this script
+from throwaway import throwaway_site
 
 throwaway_site("benchmarks.bench_site.settings")
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/11")
@@ -63,15 +64,7 @@ POSTS = 20
 COMMENTS = 8
 MANY_COMMENTS = 200
 
-POST_FIELDS = """
-  title url date tags { name } sources { number citation }
-  body { blockType ... on TextBlock { html }
-    ... on FigureBlock { caption altText source { number }
-      image { url rendition(width: 800) { url } srcSet(sizes: [400, 800]) } }
-    ... on VideoBlock { embedUrl } ... on QuoteBlock { text attribution } }
-  commentCount comments { authorName bodyHtml replies { authorName replies { authorName } } }
-"""
-LIST_QUERY = f"{{ posts(perPage: {POSTS}) {{ items {{ {POST_FIELDS} }} }} }}"
+LIST_QUERY = list_query(POSTS)
 POST_QUERY = f"query ($slug: String!) {{ post(slug: $slug) {{ {POST_FIELDS} }} }}"
 ADD_COMMENT = """mutation ($input: AddCommentInput!) {
   addComment(input: $input) { status errors { field messages } comment { authorName bodyHtml } }

@@ -9,7 +9,8 @@ not for asserting (it depends on the machine).
 import statistics
 import time
 
-from throwaway import throwaway_site  # beside this script
+from queries import list_query  # beside this script
+from throwaway import throwaway_site
 
 throwaway_site()
 
@@ -26,14 +27,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from cms_blog.models import BlogPostPage  # noqa: E402
 
 REPEATS = 15
-GRAPHQL_LIST = """{ posts(perPage: 20) { items {
-  title url date tags { name } sources { number citation }
-  body { blockType ... on TextBlock { html }
-    ... on FigureBlock { caption altText source { number }
-      image { url rendition(width: 800) { url } srcSet(sizes: [400, 800]) } }
-    ... on VideoBlock { embedUrl } ... on QuoteBlock { text attribution } }
-  commentCount comments { authorName bodyHtml replies { authorName replies { authorName } } }
-} } }"""
+GRAPHQL_LIST = list_query(20)
 
 
 def measure(client: Client, method: str, url: str, **kwargs) -> tuple[int, float]:

@@ -1,7 +1,7 @@
 from . import pages, swappable
 from .comments import Comment
-from .graphql import PersistedQuery
 from .pages import BlogIndexPageMixin, BlogPostPageMixin, BlogPostQuerySet, BlogPostSource
+from .persisted_queries import PersistedQuery
 from .swappable import get_index_model, get_post_model
 from .webhooks import WebhookDelivery, WebhookEndpoint
 from .wordpress import WordPressImportRecord
