@@ -1,5 +1,6 @@
 """The comment section of the post page: thread, heading, form, POST/redirect/GET, queries."""
 
+import datetime
 import re
 import time
 
@@ -10,7 +11,7 @@ from django.db import connection
 from django.template.loader import render_to_string
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import timezone, translation
 from wagtail.models import PageViewRestriction
 
 from cms_blog.comments.discussion import discussion_for
@@ -86,6 +87,40 @@ def test_thread_structure_replies_inside_parent(client, post):
     between = html[first_li:second_li]
     assert between.count('<ol class="cms-blog-comment-replies">') == 2
     assert 'class="cms-blog-comment cms-blog-comment-depth-2' in html
+
+
+def test_ids_and_depths_are_never_localised(client, post, settings):
+    settings.USE_THOUSAND_SEPARATOR = True
+    top = make_comment(post, pk=12345, body="Top")
+    reply = make_comment(post, pk=12346, parent=top, body="Reply")
+
+    html = section(client.get(post.url))
+
+    for item in (top, reply):
+        assert f'id="comment-{item.pk}"' in html
+        assert f'href="{post.url}?replyto={item.pk}#respond"' in html
+    assert "12,34" not in html
+
+
+def test_comment_dates_follow_the_readers_language_and_time_zone(client, post):
+    written = datetime.datetime(2026, 3, 5, 22, 30, tzinfo=datetime.UTC)
+    make_comment(post, created_at=written, body="Late")
+    assert '<time datetime="2026-03-05T22:30:00+00:00">March 5, 2026, 10:30 p.m.</time>' in (
+        section(client.get(post.url))
+    )
+    # The same comment, shown again in Vienna and then in German: never an earlier rendering.
+    with timezone.override("Europe/Vienna"):
+        html = render_to_string(
+            "cms_blog/comments/comments.html",
+            {"page": post, "discussion": discussion_for(post, None)},
+        )
+    assert '<time datetime="2026-03-05T23:30:00+01:00">March 5, 2026, 11:30 p.m.</time>' in html
+    with translation.override("de"), timezone.override("Europe/Vienna"):
+        html = render_to_string(
+            "cms_blog/comments/comments.html",
+            {"page": post, "discussion": discussion_for(post, None)},
+        )
+    assert ">5. März 2026 23:30</time>" in html
 
 
 @pytest.mark.parametrize(
@@ -183,7 +218,9 @@ def test_reply_link_and_cancel(client, post):
 
     html = section(client.get(post.url))
     # Absolute, so that it also works on the page re-rendered at the form's URL after an error.
-    assert f'href="{post.url}?replyto={parent.pk}#respond"' in html
+    assert (
+        f'href="{post.url}?replyto={parent.pk}#respond" aria-label="Reply to Ann">Reply</a>' in html
+    )
 
     html = section(client.get(f"{post.url}?replyto={parent.pk}"))
     assert "Leave a Reply to Ann" in html

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.translation import gettext
 from wagtail.models import Page, PageViewRestriction
 
 from ..conf import blog_settings
@@ -40,8 +41,6 @@ class Discussion:
     is_open: bool
     form: CommentPageForm
     form_action: str
-    # Each comment's reply link is this and the comment's id (one URL built for all of them).
-    reply_href: str
     replying_to: Comment | None
     # Shown with this browser's own held comments or saved details: never for a shared cache.
     is_personal: bool
@@ -60,10 +59,17 @@ def discussion_for(
         page, count = ThreadPage([], number=1, num_pages=1), 0
     threads = page.threads
     is_open = comments_open(post, request if _may_see_hidden_posts(request, post) else None)
+    # Each comment's reply link, its label translated once: a page shows up to hundreds.
+    reply_base = _reply_base(post, request, page)
+    reply_label = gettext("Reply to %(name)s")
     by_id = {}
     for comment in walk(threads):
         by_id[comment.pk] = comment
+        comment.awaiting_moderation = False
         comment.can_reply = is_open and can_have_replies(comment)
+        if comment.can_reply:
+            comment.reply_url = f"{reply_base}{comment.pk}#respond"
+            comment.reply_label = reply_label % {"name": comment.author_name}
 
     if request is not None and post.pk and (own_ids := pending_comment_ids(request)):
         # Spam is shown to its author as pending too: a bot must not learn it was caught.
@@ -75,6 +81,7 @@ def discussion_for(
         for comment in own:
             comment.thread_replies = []
             comment.awaiting_moderation = True
+            comment.can_reply = False
             if comment.parent_id in by_id:
                 by_id[comment.parent_id].thread_replies.append(comment)
             elif comment.parent_id is None and page_number(comment.earlier_threads) == page.number:
@@ -97,10 +104,6 @@ def discussion_for(
     # ``errors`` cleans the form if the view has not), never the raw input.
     if form.is_bound and "parent_id" not in form.errors:
         replying_to = by_id.get(form.cleaned_data.get("parent_id"))
-    reply_href = ""
-    if post.pk:
-        on_page = f"{PAGE_PARAMETER}={page.number}&" if page.num_pages > 1 else ""
-        reply_href = f"{post.get_url(request)}?{on_page}replyto="
     return Discussion(
         enabled=blog_settings.COMMENTS_ENABLED,
         threads=threads,
@@ -110,10 +113,17 @@ def discussion_for(
         form=form,
         # A new post being previewed has no id yet: its form has nowhere to post.
         form_action=reverse("cms_blog:post_comment", args=[post.pk]) if post.pk else "",
-        reply_href=reply_href,
         replying_to=replying_to,
         is_personal=request is not None and is_personal(request),
     )
+
+
+def _reply_base(post: Page, request: HttpRequest | None, page: ThreadPage) -> str:
+    """The reply links' URL but for the comment's id: this page of threads, ``?replyto=``."""
+    if not post.pk:
+        return ""
+    on_page = f"{PAGE_PARAMETER}={page.number}&" if page.num_pages > 1 else ""
+    return f"{post.get_url(request)}?{on_page}replyto="
 
 
 def _may_see_hidden_posts(request: HttpRequest | None, post: Page) -> bool:
