@@ -101,9 +101,9 @@ HTML_DATETIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d{1,3})?)?(Z|[+
     ("time_zone", "created_at", "expected"),
     [
         # microseconds, as the database stores them: dropped
-        ("UTC", datetime(2026, 3, 1, 9, 30, 5, 123456, tzinfo=UTC), "2026-03-01T09:30:05+0000"),
+        ("UTC", datetime(2026, 3, 1, 9, 30, 5, 123456, tzinfo=UTC), "2026-03-01T09:30:05+00:00"),
         # the site's time zone, with its offset on that day
-        ("Europe/Vienna", datetime(2026, 7, 1, 12, 0, tzinfo=UTC), "2026-07-01T14:00:00+0200"),
+        ("Europe/Vienna", datetime(2026, 7, 1, 12, 0, tzinfo=UTC), "2026-07-01T14:00:00+02:00"),
     ],
 )
 def test_comment_time_is_a_valid_html_datetime(

@@ -41,6 +41,8 @@ class Discussion:
     is_open: bool
     form: CommentPageForm
     form_action: str
+    # The reply links' text (each comment has its ``reply_url`` and ``reply_label``).
+    reply_text: str
     replying_to: Comment | None
     # Shown with this browser's own held comments or saved details: never for a shared cache.
     is_personal: bool
@@ -59,7 +61,7 @@ def discussion_for(
         page, count = ThreadPage([], number=1, num_pages=1), 0
     threads = page.threads
     is_open = comments_open(post, request if _may_see_hidden_posts(request, post) else None)
-    # Each comment's reply link, its label translated once: a page shows up to hundreds.
+    # Each comment's reply link, its words translated once: a page shows up to hundreds.
     reply_base = _reply_base(post, request, page)
     reply_label = gettext("Reply to %(name)s")
     by_id = {}
@@ -113,6 +115,7 @@ def discussion_for(
         form=form,
         # A new post being previewed has no id yet: its form has nowhere to post.
         form_action=reverse("cms_blog:post_comment", args=[post.pk]) if post.pk else "",
+        reply_text=gettext("Reply"),
         replying_to=replying_to,
         is_personal=request is not None and is_personal(request),
     )
