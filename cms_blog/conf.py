@@ -1,7 +1,8 @@
 """The one settings dict of the plugin.
 
-Sites write ``CMS_BLOG = {...}`` in their settings; code reads ``blog_settings.KEY``. The accessor
-is not cached, so ``override_settings(CMS_BLOG=...)`` works in tests. Every key is documented in
+Sites write ``CMS_BLOG = {...}`` in their settings; code reads ``blog_settings.KEY``. The values
+are resolved once (a request reads dozens) and again whenever Django announces a change of
+``CMS_BLOG`` (``setting_changed``: ``override_settings`` in tests). Every key is documented in
 docs/settings.md, and ``manage.py check`` reports unknown keys, renamed keys and values of the
 wrong type (``checks.py``).
 """
@@ -9,6 +10,8 @@ wrong type (``checks.py``).
 from typing import Any
 
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 
 DEFAULTS: dict[str, Any] = {
     # The blog index
@@ -177,19 +180,30 @@ RENAMED: dict[str, str] = {
 
 
 class BlogSettings:
-    """Reads ``settings.CMS_BLOG`` on every access, falling back to a renamed key's old name,
-    then to ``DEFAULTS``."""
+    """``settings.CMS_BLOG``'s values, falling back to a renamed key's old name, then to
+    ``DEFAULTS``."""
+
+    def __init__(self) -> None:
+        self._resolved: dict[str, Any] | None = None
 
     def __getattr__(self, name: str) -> Any:
-        if name not in DEFAULTS:
-            raise AttributeError(f"Unknown CMS_BLOG setting: {name}")
-        configured = user_settings()
-        if name in configured:
-            return configured[name]
-        for old, new in RENAMED.items():
-            if new == name and old in configured:
-                return configured[old]
-        return DEFAULTS[name]
+        if self._resolved is None:
+            self._resolved = _resolve(user_settings())
+        try:
+            return self._resolved[name]
+        except KeyError:
+            raise AttributeError(f"Unknown CMS_BLOG setting: {name}") from None
+
+    def forget(self) -> None:
+        """Read the settings again at the next access."""
+        self._resolved = None
+
+
+def _resolve(configured: dict[str, Any]) -> dict[str, Any]:
+    values = dict(DEFAULTS)
+    values.update({new: configured[old] for old, new in RENAMED.items() if old in configured})
+    values.update({name: value for name, value in configured.items() if name in DEFAULTS})
+    return values
 
 
 def user_settings() -> dict[str, Any]:
@@ -199,3 +213,9 @@ def user_settings() -> dict[str, Any]:
 
 
 blog_settings = BlogSettings()
+
+
+@receiver(setting_changed)
+def _forget_changed_settings(*, setting: str, **kwargs: Any) -> None:
+    if setting == "CMS_BLOG":
+        blog_settings.forget()

@@ -140,6 +140,8 @@ def test_settings_accessor_reads_overrides_and_defaults():
     with override_settings(CMS_BLOG={"INDEX_PAGE_SIZE": 3}):
         assert blog_settings.INDEX_PAGE_SIZE == 3
         assert DEFAULTS["GRAPHQL_MAX_PAGE_SIZE"] == blog_settings.GRAPHQL_MAX_PAGE_SIZE
+    # The values are resolved once per change of CMS_BLOG: the override's end is one.
+    assert DEFAULTS["INDEX_PAGE_SIZE"] == blog_settings.INDEX_PAGE_SIZE
     with pytest.raises(AttributeError):
         blog_settings.PAGE_SIZ  # noqa: B018  (a typo in code fails loudly too)
 

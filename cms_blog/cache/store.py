@@ -23,6 +23,7 @@ A GraphQL response cache, for one, reads with::
         responses.set(key, answer, tags, started_at=started, timeout=600)
 """
 
+import functools
 import hashlib
 import json
 import logging
@@ -31,6 +32,8 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.core.cache import BaseCache, caches
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 
 from .. import __version__
 from ..conf import blog_settings, user_settings
@@ -50,11 +53,18 @@ def now() -> float:
     return time.time()
 
 
+@functools.cache
 def cache_version() -> str:
     """A digest of the ``CMS_BLOG`` settings and the package version: it changes whenever either
-    does, and with it every key of the tagged cache."""
+    does, and with it every key of the tagged cache. Computed once per settings change."""
     settings = json.dumps(user_settings(), sort_keys=True, default=repr)
     return hashlib.sha256(f"{__version__}:{settings}".encode()).hexdigest()[:16]
+
+
+@receiver(setting_changed)
+def _forget_cache_version(*, setting: str, **kwargs: Any) -> None:
+    if setting == "CMS_BLOG":
+        cache_version.cache_clear()
 
 
 def backend() -> BaseCache:
@@ -93,9 +103,10 @@ class TaggedCache:
     def get(self, key: str, default: Any = None) -> Any:
         """The entry's value while none of its tags changed since its work began, else
         ``default``."""
+        key = self._key(key)
         try:
-            found = backend().get_many([self._key(key), _LATEST_KEY])
-            entry = found.get(self._key(key))
+            found = backend().get_many([key, _LATEST_KEY])
+            entry = found.get(key)
             if entry is None:
                 return default
             started_at, tags, value = entry
