@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 
 from cms_blog.graphql.caching import MAX_AGE_DIRECTIVE
+from cms_blog.graphql.views import BlogGraphQLView
 from cms_blog.models import get_post_model
 from tests.factories import make_comment
 from tests.graphql_support import CACHE_STATUS, ENDPOINT, LIST_READ, read
@@ -71,6 +72,48 @@ def test_a_repeated_read_is_answered_from_the_cache_without_sql(
             "data": {"post": {"title": "Vienna", "commentCount": 1, "tags": [{"name": "congress"}]}}
         }
     )
+
+
+def test_a_get_answered_before_is_served_before_anything_is_parsed_or_checked(
+    client, tagged_post, monkeypatch, django_assert_num_queries
+):
+    variables = {"id": str(tagged_post.pk)}
+    executed = get(client, QUERY, variables)
+    assert executed[CACHE_STATUS] == "miss"
+
+    def not_reached(*args, **kwargs):
+        raise AssertionError("the request was parsed or checked again")
+
+    for step in ("refuse", "parse_body", "get_graphql_params", "parse"):
+        monkeypatch.setattr(BlogGraphQLView, step, not_reached)
+    with django_assert_num_queries(0):
+        served = get(client, QUERY, variables)
+
+    assert (served.status_code, served[CACHE_STATUS]) == (200, "hit")
+    assert served.content == executed.content
+    assert served["ETag"] == executed["ETag"]
+    assert served["Cache-Control"] == executed["Cache-Control"]
+
+
+def test_a_get_written_otherwise_is_found_by_its_printed_document(client, tagged_post):
+    variables = {"id": str(tagged_post.pk)}
+    assert get(client, QUERY, variables)[CACHE_STATUS] == "miss"
+
+    assert get(client, REWRITTEN, variables)[CACHE_STATUS] == "hit"
+
+
+def test_graphiql_is_still_served_for_a_query_the_cache_has(client, settings, tagged_post):
+    settings.CMS_BLOG = {"GRAPHQL_GRAPHIQL": True}
+    variables = {"id": str(tagged_post.pk)}
+    get(client, QUERY, variables)
+    assert get(client, QUERY, variables)[CACHE_STATUS] == "hit"
+
+    page = client.get(
+        ENDPOINT, {"query": QUERY, "variables": json.dumps(variables)}, HTTP_ACCEPT="text/html"
+    )
+
+    assert page["Content-Type"].startswith("text/html")
+    assert b'<div id="editor">' in page.content
 
 
 def test_other_variables_are_other_answers(client, make_post):

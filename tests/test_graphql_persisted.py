@@ -40,6 +40,10 @@ def get(client, **params):
     return client.get(ENDPOINT, encoded, HTTP_ACCEPT="application/json")
 
 
+def get_query(client, document: str):
+    return client.get(ENDPOINT, {"query": document}, HTTP_ACCEPT="application/json")
+
+
 def code_of(response) -> str | None:
     return response.json()["errors"][0].get("extensions", {}).get("code")
 
@@ -160,6 +164,18 @@ def test_allow_list_mode_runs_registered_documents_only(client, allow_list):
     assert refused.status_code == 403
     assert code_of(refused) == "PERSISTED_QUERY_NOT_ALLOWED"
     assert "register_graphql_documents" in refused.json()["errors"][0]["message"]
+
+
+def test_an_answer_cached_in_allow_list_mode_is_refused_once_its_document_is_not_shipped(
+    client, allow_list, documents_dir
+):
+    first, second = (get_query(client, SHIPPED) for _ in range(2))
+    assert (first.status_code, second[CACHE_STATUS]) == (200, "hit")
+
+    (documents_dir / "nested" / "tags.graphql").unlink()
+    shipped_documents.cache_clear()
+
+    assert get_query(client, SHIPPED).status_code == 403
 
 
 def test_allow_list_mode_registers_nothing_clients_send(client, settings, allow_list):

@@ -6,7 +6,10 @@ same document (compared parsed and printed: whitespace and comments do not matte
 and operation were answered before for the same endpoint and host, and none of the answer's
 tags changed since: no execution, no SQL query. The tags are collected while the answer is
 computed (``loaders.py``); answers with errors are never stored, and none outlives the next
-scheduled expiry of a post. ``CMS_BLOG["GRAPHQL_RESPONSE_CACHE"] = False`` turns it off.
+scheduled expiry of a post. A GET whose query string was answered before is answered before
+anything is parsed or checked again (the same bytes passed every check then), except in the
+allow-list mode, where the document must still be registered. ``CMS_BLOG["GRAPHQL_RESPONSE_CACHE"]
+= False`` turns it off.
 
 Shared over HTTP are clean answers to anonymous GETs without cookies (``cache/http.py``
 ``is_shareable``): ``Cache-Control: public`` with ``GRAPHQL_CACHE_MAX_AGE`` and
@@ -21,7 +24,7 @@ import json
 import math
 import re
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.http import HttpRequest, HttpResponse
@@ -45,20 +48,25 @@ responses = TaggedCache("graphql")
 
 @dataclass(frozen=True)
 class Answer:
-    """A clean answer (no error) as it is served and stored: its JSON, its cache tags, until when
-    it may be shared (the next expiry's time, None for no limit) and its ETag, so that a hit
-    reads nothing more and hashes nothing."""
+    """A clean answer (no error) as it is served and stored: its JSON (encoded: bytes are
+    unpickled and served as they are), its cache tags, until when it may be shared (the next
+    expiry's time, None for no limit), its ETag and its document's ``# @maxAge``, so that a hit
+    reads nothing more, hashes nothing and parses nothing."""
 
-    body: str
+    body: bytes
     tags: frozenset[str]
     shared_until: float | None
     etag: str
+    max_age: int | None
 
     @classmethod
-    def of(cls, body: str, tags: Iterable[str], lifetime: int | None) -> "Answer":
+    def of(
+        cls, body: str, tags: Iterable[str], lifetime: int | None, max_age: int | None
+    ) -> "Answer":
         shared_until = None if lifetime is None else time.time() + lifetime
-        etag = quote_etag(hashlib.md5(body.encode(), usedforsecurity=False).hexdigest())
-        return cls(body, frozenset(tags), shared_until, etag)
+        encoded = body.encode()
+        etag = quote_etag(hashlib.md5(encoded, usedforsecurity=False).hexdigest())
+        return cls(encoded, frozenset(tags), shared_until, etag, max_age)
 
     def lifetime(self) -> int | None:
         """Seconds it may still be shared."""
@@ -74,38 +82,40 @@ def is_anonymous(request: HttpRequest) -> bool:
     return not (user is not None and user.is_authenticated) and not is_personal(request)
 
 
-def response_keys(
-    request: HttpRequest, query: str, variables: dict | None, operation: str | None
-) -> tuple[str, Callable[[DocumentNode], str | None]] | None:
-    """The server cache's keys for a document run by an anonymous reader, None when the cache
-    keeps nothing for this reader: the key of the document's exact text, looked up before it is
-    parsed (a hit costs no parsing), and a function of the parsed document giving the key of its
-    printed form (the same document written otherwise), None for a mutation or a document naming
-    no runnable operation. An answer is stored under both; only a query's text is ever stored."""
+def exact_key(
+    request: HttpRequest,
+    query: str | None = None,
+    variables: dict | None = None,
+    operation: str | None = None,
+) -> str | None:
+    """The server cache's key of a read exactly as sent, None when the cache keeps nothing for
+    this reader: a GET's query string (so its answer is found before anything is parsed: the
+    same bytes passed every check when they were answered), a POST's document, variables and
+    operation (looked up before the document is parsed)."""
     if not blog_settings.GRAPHQL_RESPONSE_CACHE or not is_anonymous(request):
         return None
+    if request.method == "GET":
+        return _key(request, "query string", request.META.get("QUERY_STRING", ""))
+    return _key(request, "text", query, variables or {}, operation)
+
+
+def printed_key(
+    request: HttpRequest, document: DocumentNode, variables: dict | None, operation: str | None
+) -> str | None:
+    """The key of a parsed document's printed form (the same document written otherwise), for a
+    read ``exact_key`` gave a key to; None for a mutation or a document naming no runnable
+    operation. An answer is stored under both keys; only a query's is ever stored."""
+    operation_ast = get_operation_ast(document, operation)
+    if operation_ast is None or operation_ast.operation != OperationType.QUERY:
+        return None
+    return _key(request, "printed", print_ast(document), variables or {}, operation)
+
+
+def _key(request: HttpRequest, *parts: object) -> str:
     # The endpoint (a host site may serve its own schema elsewhere) and the host (the Wagtail
     # Site, and the absolute URLs) decide the answer too.
-    context = [
-        variables or {},
-        operation,
-        request.path,
-        request.scheme,
-        request.get_host(),
-        request.get_port(),
-    ]
-
-    def key(kind: str, document: str) -> str:
-        parts = [kind, document, *context]
-        return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
-
-    def document_key(document: DocumentNode) -> str | None:
-        operation_ast = get_operation_ast(document, operation)
-        if operation_ast is None or operation_ast.operation != OperationType.QUERY:
-            return None
-        return key("printed", print_ast(document))
-
-    return key("text", query), document_key
+    where = [request.path, request.scheme, request.get_host(), request.get_port()]
+    return hashlib.sha256(json.dumps([*parts, *where], sort_keys=True).encode()).hexdigest()
 
 
 def store_answer(key: str, answer: Answer, *, started_at: float, lifetime: int | None) -> None:
@@ -120,7 +130,7 @@ def document_max_age(document: str) -> int | None:
 
 
 def cache_headers(
-    request: HttpRequest, response: HttpResponse, answer: Answer | None, max_age: int | None
+    request: HttpRequest, response: HttpResponse, answer: Answer | None
 ) -> HttpResponse:
     """``response`` with its HTTP caching headers (a 304 instead when the reader has it)."""
     if is_preview(request):
@@ -129,6 +139,7 @@ def cache_headers(
     if answer is None or not is_shareable(request, response):
         patch_cache_control(response, private=True)
         return response
+    max_age = answer.max_age
     return share(
         request,
         response,

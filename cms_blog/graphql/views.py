@@ -15,6 +15,7 @@ Queries run over GET too (mutations only over POST: a GET of one is a 405), and 
 import contextlib
 import json
 import logging
+from collections.abc import Callable
 from types import SimpleNamespace
 from urllib.parse import unquote_to_bytes
 
@@ -30,7 +31,6 @@ from django.http import (
 )
 from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from graphene_django.views import GraphQLView, HttpError
@@ -54,7 +54,8 @@ from .caching import (
     Answer,
     cache_headers,
     document_max_age,
-    response_keys,
+    exact_key,
+    printed_key,
     responses,
     store_answer,
 )
@@ -90,7 +91,6 @@ def graphiql_enabled() -> bool:
     return settings.DEBUG if configured is None else bool(configured)
 
 
-@method_decorator(csrf_exempt, name="dispatch")
 class BlogGraphQLView(GraphQLView):
     """Serves ``cms_blog.graphql.schema.schema`` (or the ``schema`` given to ``as_view``, for a
     host site's own schema) with the blog's limits, error masking and cache headers."""
@@ -102,20 +102,34 @@ class BlogGraphQLView(GraphQLView):
             from .schema import schema
         super().__init__(schema=schema, **kwargs)
 
+    @classmethod
+    def as_view(cls, **initkwargs) -> Callable[..., HttpResponse]:
+        """The view, exempt from CSRF checks (it runs only JSON POSTs: ``POST_CONTENT_TYPE``)
+        once, rather than through a decorator of every request's ``dispatch``."""
+        return csrf_exempt(super().as_view(**initkwargs))
+
     def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         # Django makes one view instance per request, and settings are read on every request.
         self.graphiql = graphiql_enabled()
         self.validation_rules = validation_rules()
         # What get_response learns for the caching headers.
         self.answer: Answer | None = None
-        self.max_age: int | None = None
         self.cache_status: str | None = None
         self.clean = False
         self.parsed: tuple[str, DocumentNode | GraphQLError] | None = None
-        # The response cache's key of a read it may keep, and when that read's work began.
+        # The response cache's key of the read as sent, once looked up.
+        self.exact_key: str | None = None
+        # The response cache's keys of a read it may keep, and when that read's work began.
         self.keys: list[str] = []  # the server cache keys to store the answer under
         self.started_at = 0.0
         self.lifetime: int | None = None
+        if self.answers_before_checking(request):
+            self.exact_key = exact_key(request)
+            self.answer = responses.get(self.exact_key) if self.exact_key else None
+            if self.answer is not None:
+                self.cache_status = "hit"
+                response = HttpResponse(self.answer.body, content_type="application/json")
+                return self.with_cache_headers(request, response)
         refusal = self.refuse(request)
         if refusal:
             return refusal
@@ -133,7 +147,20 @@ class BlogGraphQLView(GraphQLView):
             return mark_unavailable(
                 error_response(unavailable_message(), 503, code=SERVICE_UNAVAILABLE)
             )
-        response = cache_headers(request, response, self.answer, self.max_age)
+        return self.with_cache_headers(request, response)
+
+    def answers_before_checking(self, request: HttpRequest) -> bool:
+        """Whether a GET is looked up in the server cache by its query string before anything
+        is parsed or checked: not when GraphiQL is what it asks for, nor in the allow-list mode
+        (the document must still be registered)."""
+        return (
+            request.method == "GET"
+            and blog_settings.GRAPHQL_PERSISTED_QUERIES != persisted.ALLOW_LIST
+            and not (self.graphiql and self.can_display_graphiql(request, {}))
+        )
+
+    def with_cache_headers(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        response = cache_headers(request, response, self.answer)
         if self.cache_status:
             response[CACHE_STATUS_HEADER] = self.cache_status
         return response
@@ -269,25 +296,24 @@ class BlogGraphQLView(GraphQLView):
             query, register_as = persisted.resolve(query, self.extensions(request, data))
         except persisted.PersistedQueryError as error:
             return json.dumps(error.as_json()), error.status
-        keys = response_keys(request, query, variables, operation_name) if query else None
+        exact = self.exact_key  # a GET's, looked up by dispatch already
         if query:
             data = {**data, "query": query}
-            self.max_age = document_max_age(query)
-        if keys:
-            text_key, document_key = keys
-            printed_key = None
-            self.answer = responses.get(text_key)
-            if self.answer is None:
-                # A document that does not parse is answered by the execution.
-                with contextlib.suppress(GraphQLError):
-                    printed_key = document_key(self.parse(query))
-                self.answer = responses.get(printed_key) if printed_key else None
-            if self.answer is not None:
-                self.cache_status = "hit"
-                return self.answer.body, 200
-            if printed_key:
-                self.keys = [text_key, printed_key]
+            if exact is None:
+                exact = exact_key(request, query, variables, operation_name)
+                self.answer = responses.get(exact) if exact else None
+        if query and exact and self.answer is None:
+            printed = None
+            # A document that does not parse is answered by the execution.
+            with contextlib.suppress(GraphQLError):
+                printed = printed_key(request, self.parse(query), variables, operation_name)
+            self.answer = responses.get(printed) if printed else None
+            if printed and self.answer is None:
+                self.keys = [exact, printed]
                 self.cache_status = "miss"
+        if self.answer is not None:
+            self.cache_status = "hit"
+            return self.answer.body, 200
         result, status = super().get_response(request, data, show_graphiql)
         limit = blog_settings.GRAPHQL_MAX_RESPONSE_BYTES
         # json.dumps escapes every non-ASCII character: the length is the size in bytes.
@@ -303,7 +329,9 @@ class BlogGraphQLView(GraphQLView):
             # Read before the work began when the server cache keeps the answer (``get_context``);
             # needed at all only by a GET, the one answer shared over HTTP.
             lifetime = self.lifetime if self.keys or request.method != "GET" else shared_lifetime()
-            self.answer = Answer.of(result, recorded_tags(request), lifetime)
+            self.answer = Answer.of(
+                result, recorded_tags(request), lifetime, document_max_age(query)
+            )
             if self.keys and self.started_at and not is_preview(request):
                 for key in self.keys:
                     store_answer(
