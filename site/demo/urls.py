@@ -8,10 +8,12 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from cms_blog import urls as blog_urls
 
+# The blog's first: the API and the comment form are what readers ask for most, and each include
+# listed before them that does not match costs Django an exception.
 urlpatterns = [
+    path("", include(blog_urls)),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
-    path("", include(blog_urls)),
 ]
 
 if settings.DEBUG:
